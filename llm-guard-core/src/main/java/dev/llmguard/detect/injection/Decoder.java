@@ -31,13 +31,13 @@ final class Decoder {
     "cebzcg",
     "qvfertneq",
     "sbetrg",
-    "cnffjbeq",
+    "cnfjbeq",
     "erirny"
   };
 
   /** Reversed forms of the same words. */
   private static final String[] REVERSED_CUES = {
-    "erongi", "snoitcurtsni", "suoiverp", "tpmorp", "dragersid", "tegrof", "drowssap", "laever"
+    "erongi", "snoitcurtsni", "suoiverp", "tpmorp", "dragersid", "tegrof", "drowsap", "laever"
   };
 
   private final ToDoubleFunction<String> scanner;

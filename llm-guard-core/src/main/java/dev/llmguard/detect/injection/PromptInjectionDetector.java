@@ -43,6 +43,12 @@ public final class PromptInjectionDetector implements Detector {
   private static final PhraseMatcher MATCHER =
       new PhraseMatcher(RuleFile.load(PromptInjectionDetector.class, RULES));
 
+  /** Families common in harmless prompts too: they only strengthen core evidence. */
+  static final Set<String> CONTEXT = Set.of("role");
+
+  /** Core evidence at which context counts in full. */
+  static final double GATE = 0.3;
+
   private final double minScore;
   private final int maxDecode;
   private final Set<Phase> phases;
@@ -89,7 +95,7 @@ public final class PromptInjectionDetector implements Detector {
       return List.of();
     }
     Evidence ev = analyse(text);
-    double score = ev.score();
+    double score = ev.score(CONTEXT, GATE);
     if (ev.isEmpty() || score < minScore) {
       return List.of();
     }
@@ -121,7 +127,7 @@ public final class PromptInjectionDetector implements Detector {
   private double scanPayload(String payload) {
     Evidence sub = new Evidence();
     scanFolded(TextNormalizer.fold(payload), sub);
-    return sub.score();
+    return sub.score(CONTEXT, GATE);
   }
 
   private static void scanFolded(NormalizedText nt, Evidence ev) {
@@ -129,7 +135,13 @@ public final class PromptInjectionDetector implements Detector {
       ev.add(h, nt);
     }
     Markers.scan(nt, ev);
+    if (nt.longestSpacedRun() >= SPACED_RUN) {
+      ev.add("spaced-out-letters", "obfuscation", 0.45, nt.spacedRunStart(), nt.spacedRunEnd());
+    }
   }
+
+  /** Letters spelled out one by one ({@code s a y t h a t}) beyond this are an evasion. */
+  static final int SPACED_RUN = 8;
 
   private static String signalNames(Evidence ev) {
     StringBuilder sb = new StringBuilder();

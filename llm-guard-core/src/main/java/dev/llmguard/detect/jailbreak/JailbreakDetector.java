@@ -42,6 +42,12 @@ public final class JailbreakDetector implements Detector {
   /** Lock emojis that dual-answer templates use to tag the "classic" and "jailbroken" answers. */
   private static final String[] RAW_MARKERS = {"\uD83D\uDD13", "\uD83D\uDD12"};
 
+  /** Families common in harmless prompts too: they only strengthen core evidence. */
+  static final Set<String> CONTEXT = Set.of("persona", "framing", "topic");
+
+  /** Core evidence at which context counts in full. */
+  static final double GATE = 0.7;
+
   private final double minScore;
   private final Set<Phase> phases;
 
@@ -80,7 +86,7 @@ public final class JailbreakDetector implements Detector {
       return List.of();
     }
     Evidence ev = analyse(text);
-    double score = ev.score();
+    double score = ev.score(CONTEXT, GATE);
     if (ev.isEmpty() || score < minScore) {
       return List.of();
     }

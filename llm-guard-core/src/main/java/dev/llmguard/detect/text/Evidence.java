@@ -63,13 +63,29 @@ public final class Evidence {
     return out;
   }
 
-  /** The combined score, 0..0.99. */
+  /** The combined score, 0..0.99, every family counting as core evidence. */
   public double score() {
-    double keep = 1.0;
-    for (double f : families().values()) {
-      keep *= 1 - f;
+    return score(java.util.Set.of(), 1.0);
+  }
+
+  /**
+   * The combined score, 0..0.99, where {@code context} families (framing, personas: common in
+   * harmless text too) only strengthen core evidence: their weight is scaled by {@code core /
+   * gate}, capped at 1, so context alone never scores.
+   */
+  public double score(java.util.Set<String> context, double gate) {
+    double keepCore = 1.0;
+    double keepContext = 1.0;
+    for (Map.Entry<String, Double> f : families().entrySet()) {
+      if (context.contains(f.getKey())) {
+        keepContext *= 1 - f.getValue();
+      } else {
+        keepCore *= 1 - f.getValue();
+      }
     }
-    return Math.min(0.99, 1 - keep);
+    double core = 1 - keepCore;
+    double ctx = (1 - keepContext) * Math.min(1.0, core / gate);
+    return Math.min(0.99, 1 - (1 - core) * (1 - ctx));
   }
 
   /** Families sorted by weight, strongest first, for messages. */

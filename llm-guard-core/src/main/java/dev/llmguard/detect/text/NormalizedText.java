@@ -9,12 +9,40 @@ public final class NormalizedText {
   private final char[] chars;
   private final int length;
   private final int[] origin;
+  private final int longestSpacedRun;
+  private final int spacedRunStart;
+  private final int spacedRunEnd;
 
-  NormalizedText(String original, char[] chars, int length, int[] origin) {
+  NormalizedText(
+      String original,
+      char[] chars,
+      int length,
+      int[] origin,
+      int longestSpacedRun,
+      int spacedRunStart,
+      int spacedRunEnd) {
     this.original = original;
     this.chars = chars;
     this.length = length;
     this.origin = origin;
+    this.longestSpacedRun = longestSpacedRun;
+    this.spacedRunStart = spacedRunStart;
+    this.spacedRunEnd = spacedRunEnd;
+  }
+
+  /** Letters in the longest spaced-out run that was joined ({@code s a y t h i s} is 7). */
+  public int longestSpacedRun() {
+    return longestSpacedRun;
+  }
+
+  /** Original offset where that run starts. */
+  public int spacedRunStart() {
+    return spacedRunStart;
+  }
+
+  /** Original offset one past that run. */
+  public int spacedRunEnd() {
+    return spacedRunEnd;
   }
 
   /** The text that was normalised. */

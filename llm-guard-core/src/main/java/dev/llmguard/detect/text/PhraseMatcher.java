@@ -64,11 +64,11 @@ public final class PhraseMatcher {
             throw new IllegalArgumentException("empty alternative in rule " + r.name());
           }
           if (alt.endsWith("*")) {
-            String stem = alt.substring(0, alt.length() - 1);
+            String stem = TextNormalizer.squeeze(alt.substring(0, alt.length() - 1));
             lengths.add(stem.length());
             ids[k] = -2 - stems.add(stem);
           } else {
-            ids[k] = words.add(alt);
+            ids[k] = words.add(TextNormalizer.squeeze(alt));
           }
         }
         els.add(new Element(gap, ids));

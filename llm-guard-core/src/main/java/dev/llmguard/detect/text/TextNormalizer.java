@@ -122,6 +122,19 @@ public final class TextNormalizer {
     return n;
   }
 
+  /** Reduces runs of one ASCII letter to one letter, as the folded text does. */
+  public static String squeeze(String word) {
+    StringBuilder sb = new StringBuilder(word.length());
+    for (int i = 0; i < word.length(); i++) {
+      char c = word.charAt(i);
+      if (c >= 'a' && c <= 'z' && sb.length() > 0 && sb.charAt(sb.length() - 1) == c) {
+        continue;
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
   /** Folds {@code text} without touching the per-thread cache (for decoded payloads). */
   public static NormalizedText fold(String text) {
     int len = text.length();
@@ -252,6 +265,9 @@ public final class TextNormalizer {
     char[] b = new char[n + 1];
     int[] bo = new int[n + 1];
     int m = 0;
+    int longestRun = 0;
+    int runStart = 0;
+    int runEnd = 0;
     int i = 0;
     while (i < n) {
       char c = a[i];
@@ -271,23 +287,34 @@ public final class TextNormalizer {
       if (isLetter(c) && (i == 0 || !isWordChar(a[i - 1]))) {
         int end = spacedRunEnd(a, n, i);
         if (end > 0) {
-          for (int k = i; k < end; k += 2) {
-            b[m] = a[k];
-            bo[m++] = ao[k];
+          int letters = (end - i + 1) / 2;
+          if (letters > longestRun) {
+            longestRun = letters;
+            runStart = ao[i];
+            runEnd = ao[end - 1] + 1;
           }
-          i = end - 1;
-          i++;
+          for (int k = i; k < end; k += 2) {
+            if (!(m > 0 && b[m - 1] == a[k] && a[k] >= 'a' && a[k] <= 'z')) {
+              b[m] = a[k];
+              bo[m++] = ao[k];
+            }
+          }
+          i = end;
           continue;
         }
       }
-      b[m] = c;
-      bo[m++] = ao[i];
+      // Squeeze doubled letters ("outputt yourr" reads as "output your"); the vocabulary is
+      // squeezed the same way.
+      if (!(c >= 'a' && c <= 'z' && m > 0 && b[m - 1] == c)) {
+        b[m] = c;
+        bo[m++] = ao[i];
+      }
       i++;
     }
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
       m--;
     }
-    return new NormalizedText(original, b, m, bo);
+    return new NormalizedText(original, b, m, bo, longestRun, runStart, runEnd);
   }
 
   /**
@@ -310,6 +337,14 @@ public final class TextNormalizer {
       letters++;
     }
     if (letters < 3 || k + 1 < n && isWordChar(a[k + 1])) {
+      return 0;
+    }
+    boolean allSame = true;
+    for (int j = i + 2; j <= k && allSame; j += 2) {
+      allSame = a[j] == a[i];
+    }
+    if (allSame) {
+      // "o o o o" is filler, not a spelled-out word: keep it visible as repeated tokens.
       return 0;
     }
     return k + 1;
