@@ -136,7 +136,7 @@ public final class PromptInjectionDetector implements Detector {
     }
     Markers.scan(nt, ev);
     if (nt.longestSpacedRun() >= SPACED_RUN) {
-      ev.add("spaced-out-letters", "obfuscation", 0.45, nt.spacedRunStart(), nt.spacedRunEnd());
+      ev.add("spaced-out-letters", "obfuscation", 0.5, nt.spacedRunStart(), nt.spacedRunEnd());
     }
   }
 
