@@ -86,7 +86,7 @@ public final class JailbreakDetector implements Detector {
       return List.of();
     }
     Evidence ev = analyse(text);
-    double score = ev.score(CONTEXT, GATE);
+    double score = corroborated(ev, ev.score(CONTEXT, GATE));
     if (ev.isEmpty() || score < minScore) {
       return List.of();
     }
@@ -107,6 +107,27 @@ public final class JailbreakDetector implements Detector {
             .metadata("signals", signals.length() > 200 ? signals.substring(0, 200) : signals)
             .build());
   }
+
+  /**
+   * One family alone ("developer mode" on a phone, a question about what a jailbreak is) is not a
+   * jailbreak: without a second family (core, or a persona being set up) the score stays at or
+   * below {@value #SINGLE_FAMILY_CAP}.
+   */
+  static double corroborated(Evidence ev, double score) {
+    int core = 0;
+    boolean persona = false;
+    for (String family : ev.families().keySet()) {
+      if (CONTEXT.contains(family)) {
+        persona |= family.equals("persona");
+      } else {
+        core++;
+      }
+    }
+    return core >= 2 || core == 1 && persona ? score : Math.min(score, SINGLE_FAMILY_CAP);
+  }
+
+  /** Highest score of evidence from a single core family. */
+  static final double SINGLE_FAMILY_CAP = 0.45;
 
   /** The evidence for {@code text}; package-private for tests. */
   Evidence analyse(String text) {
