@@ -24,6 +24,7 @@ public abstract class Evaluation {
   protected final String file;
   protected final EvalSettings settings;
   private long nanos;
+  private long cpuNanos = -1;
   private long texts;
   private long bytes;
   private int warmups;
@@ -89,9 +90,13 @@ public abstract class Evaluation {
     }
     warmups = settings.warmups();
     runner.resetClock();
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    boolean cpu = mx.isCurrentThreadCpuTimeSupported();
+    long cpu0 = cpu ? mx.getCurrentThreadCpuTime() : 0;
     for (int i = 0; i < all.size(); i++) {
       record(i, runner.run(ScanInput.of(Phase.PROMPT, all.get(i))));
     }
+    cpuNanos = cpu ? mx.getCurrentThreadCpuTime() - cpu0 : -1;
     nanos = runner.nanos();
     texts = runner.texts();
     bytes = runner.utf8Bytes();
@@ -112,6 +117,11 @@ public abstract class Evaluation {
         t, "texts_per_second", texts == 0 || nanos == 0 ? Double.NaN : texts * 1e9 / nanos);
     Report.putRatio(t, "mb_per_second", nanos == 0 ? Double.NaN : bytes * 1e3 / nanos);
     t.put("warmup_passes", warmups);
+    if (cpuNanos > 0) {
+      t.put("cpu_seconds", cpuNanos / 1e9);
+      Report.putRatio(t, "cpu_mb_per_second", bytes * 1e3 / cpuNanos);
+      Report.putRatio(t, "cpu_microseconds_per_kb", cpuNanos / 1e3 / (bytes / 1024.0));
+    }
     return o;
   }
 
@@ -133,6 +143,16 @@ public abstract class Evaluation {
             nanos == 0 ? 0.0 : bytes * 1e3 / nanos,
             warmups,
             warmups == 1 ? "" : "es"));
+    if (cpuNanos > 0) {
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "cpu time of the timed pass (this thread, includes bookkeeping): %.3f s = %.2f MB/s,"
+                  + " %.1f µs per KB",
+              cpuNanos / 1e9,
+              bytes * 1e3 / cpuNanos,
+              cpuNanos / 1e3 / (bytes / 1024.0)));
+    }
     out.println();
   }
 

@@ -1,7 +1,6 @@
 package dev.llmguard.detect.injection;
 
 import dev.llmguard.detect.text.Evidence;
-import dev.llmguard.detect.text.NormalizedText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -22,24 +21,6 @@ final class Decoder {
   private static final int MIN_HEX = 20;
   private static final double PAYLOAD_MIN_SCORE = 0.3;
 
-  /** rot13 forms of words that matter: ignore, instructions, previous, system, prompt, … */
-  private static final String[] ROT13_CUES = {
-    "vtaber",
-    "vafgehpgvba",
-    "cerivbhf",
-    "flfgrz",
-    "cebzcg",
-    "qvfertneq",
-    "sbetrg",
-    "cnfjbeq",
-    "erirny"
-  };
-
-  /** Reversed forms of the same words. */
-  private static final String[] REVERSED_CUES = {
-    "erongi", "snoitcurtsni", "suoiverp", "tpmorp", "dragersid", "tegrof", "drowsap", "laever"
-  };
-
   private final ToDoubleFunction<String> scanner;
   private int budget;
 
@@ -48,15 +29,20 @@ final class Decoder {
     this.scanner = scanner;
   }
 
-  void scan(String text, NormalizedText folded, Evidence ev) {
+  /**
+   * Decodes what looks encoded in {@code text}; {@code rot13Cue} and {@code reversedCue} say
+   * whether the folded text held rot13 or reversed forms of words that matter (ignore,
+   * instructions, prompt …), found by the phrase matcher.
+   */
+  void scan(String text, Evidence ev, boolean rot13Cue, boolean reversedCue) {
     base64AndHex(text, ev);
     if (budget > 0 && countPercentEscapes(text) >= 6) {
       payload("url-encoded", urlDecode(text), 0, text.length(), ev);
     }
-    if (budget > 0 && (anyOf(folded, ROT13_CUES) || folded.contains("rot13"))) {
+    if (budget > 0 && rot13Cue) {
       payload("rot13", rot13(text), 0, text.length(), ev);
     }
-    if (budget > 0 && anyOf(folded, REVERSED_CUES)) {
+    if (budget > 0 && reversedCue) {
       payload("reversed", new StringBuilder(text).reverse().toString(), 0, text.length(), ev);
     }
   }
@@ -73,15 +59,6 @@ final class Decoder {
     if (s >= PAYLOAD_MIN_SCORE) {
       ev.add(kind + "-payload", "encoded", Math.max(0.7, s), start, end);
     }
-  }
-
-  private static boolean anyOf(NormalizedText t, String[] cues) {
-    for (String c : cues) {
-      if (t.contains(c)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void base64AndHex(String text, Evidence ev) {
@@ -131,15 +108,22 @@ final class Decoder {
     int i = 0;
     while (i + 1 < n && budget > 0) {
       int s = i;
-      StringBuilder hex = new StringBuilder();
+      if (!isHex(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      StringBuilder hex = null;
       while (i + 1 < n
           && isHex(text.charAt(i))
           && isHex(text.charAt(i + 1))
           && (i + 2 >= n || text.charAt(i + 2) == ' ')) {
+        if (hex == null) {
+          hex = new StringBuilder();
+        }
         hex.append(text, i, i + 2);
         i += 3;
       }
-      if (hex.length() >= 16) {
+      if (hex != null && hex.length() >= 16) {
         payload("hex", hexDecode(hex, 0, hex.length()), s, Math.min(n, i), ev);
       }
       if (i == s) {

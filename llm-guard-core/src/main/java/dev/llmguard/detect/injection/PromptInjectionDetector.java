@@ -116,9 +116,10 @@ public final class PromptInjectionDetector implements Detector {
   Evidence analyse(String text) {
     Evidence ev = new Evidence();
     NormalizedText nt = TextNormalizer.normalize(text);
-    scanFolded(nt, ev);
+    int cues = scanFolded(nt, ev);
     if (maxDecode > 0) {
-      new Decoder(maxDecode, this::scanPayload).scan(text, nt, ev);
+      new Decoder(maxDecode, this::scanPayload)
+          .scan(text, ev, (cues & ROT13_CUE) != 0, (cues & REVERSED_CUE) != 0);
     }
     return ev;
   }
@@ -130,14 +131,27 @@ public final class PromptInjectionDetector implements Detector {
     return sub.score(CONTEXT, GATE);
   }
 
-  private static void scanFolded(NormalizedText nt, Evidence ev) {
+  /** Bit set in the result of {@link #scanFolded}: a rot13 cue word was seen. */
+  static final int ROT13_CUE = 1;
+
+  /** Bit set in the result of {@link #scanFolded}: a reversed cue word was seen. */
+  static final int REVERSED_CUE = 2;
+
+  /** Adds the signals of {@code nt} to {@code ev}; returns the decoder cues seen. */
+  private static int scanFolded(NormalizedText nt, Evidence ev) {
+    int cues = 0;
     for (PhraseMatcher.Hit h : MATCHER.match(MATCHER.words(nt))) {
-      ev.add(h, nt);
+      switch (h.rule().family()) {
+        case "cue-rot13" -> cues |= ROT13_CUE;
+        case "cue-reversed" -> cues |= REVERSED_CUE;
+        default -> ev.add(h, nt);
+      }
     }
     Markers.scan(nt, ev);
     if (nt.longestSpacedRun() >= SPACED_RUN) {
       ev.add("spaced-out-letters", "obfuscation", 0.5, nt.spacedRunStart(), nt.spacedRunEnd());
     }
+    return cues;
   }
 
   /** Letters spelled out one by one ({@code s a y t h a t}) beyond this are an evasion. */

@@ -156,14 +156,25 @@ public final class PhraseMatcher {
       }
       start[count] = s;
       end[count] = i;
-      word[count] = words.find(c, s, i);
+      // One pass of the hash over the word gives the hash of every prefix: look up the whole
+      // word and each stem length without hashing again.
+      int len = i - s;
+      int h = 0;
       int st = -1;
-      for (int k = stemLengths.length - 1; k >= 0 && st < 0; k--) {
-        int l = stemLengths[k];
-        if (i - s >= l) {
-          st = stems.find(c, s, s + l);
+      int nextStem = 0;
+      for (int k = 0; k < len; k++) {
+        h = 31 * h + c[s + k];
+        while (nextStem < stemLengths.length && stemLengths[nextStem] < k + 1) {
+          nextStem++;
+        }
+        if (nextStem < stemLengths.length && stemLengths[nextStem] == k + 1) {
+          int found = stems.find(c, s, s + k + 1, h);
+          if (found >= 0) {
+            st = found;
+          }
         }
       }
+      word[count] = words.find(c, s, i, h);
       stem[count] = st;
       sentence[count] = sent;
       count++;
@@ -235,7 +246,7 @@ public final class PhraseMatcher {
   /** Open-addressing table from words to ids, looked up by char range without allocating. */
   static final class WordTable {
     private final Map<String, Integer> ids = new HashMap<>();
-    private String[] keys = new String[64];
+    private char[][] keys = new char[64][];
     private int[] values = new int[64];
 
     int add(String word) {
@@ -258,7 +269,7 @@ public final class PhraseMatcher {
     }
 
     private void rehash(int size) {
-      keys = new String[size];
+      keys = new char[size][];
       values = new int[size];
       ids.forEach(this::put);
     }
@@ -269,7 +280,7 @@ public final class PhraseMatcher {
       while (keys[h] != null) {
         h = (h + 1) & mask;
       }
-      keys[h] = word;
+      keys[h] = word.toCharArray();
       values[h] = id;
     }
 
@@ -286,15 +297,20 @@ public final class PhraseMatcher {
       for (int i = from; i < to; i++) {
         h = 31 * h + c[i];
       }
-      h ^= h >>> 16;
+      return find(c, from, to, h);
+    }
+
+    /** Looks up {@code c[from, to)} whose plain polynomial hash is {@code rawHash}. */
+    int find(char[] c, int from, int to, int rawHash) {
+      int h = rawHash ^ (rawHash >>> 16);
       int mask = keys.length - 1;
       int slot = h & mask;
       int len = to - from;
-      String k;
+      char[] k;
       while ((k = keys[slot]) != null) {
-        if (k.length() == len) {
+        if (k.length == len) {
           int j = 0;
-          while (j < len && k.charAt(j) == c[from + j]) {
+          while (j < len && k[j] == c[from + j]) {
             j++;
           }
           if (j == len) {

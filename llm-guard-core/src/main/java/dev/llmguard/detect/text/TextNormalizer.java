@@ -138,11 +138,12 @@ public final class TextNormalizer {
   /** Folds {@code text} without touching the per-thread cache (for decoded payloads). */
   public static NormalizedText fold(String text) {
     int len = text.length();
+    char[] src = text.toCharArray();
     char[] a = new char[len + 16];
     int[] ao = new int[len + 16];
     int n = 0;
     for (int i = 0; i < len; i++) {
-      char c = text.charAt(i);
+      char c = src[i];
       String f;
       if (c < 0x80) {
         if (c >= 'A' && c <= 'Z') {
@@ -166,8 +167,8 @@ public final class TextNormalizer {
         f = String.valueOf(Character.toLowerCase((char) (c - 0xFEE0)));
       } else if (Character.isHighSurrogate(c)
           && i + 1 < len
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, text.charAt(i + 1));
+          && Character.isLowSurrogate(src[i + 1])) {
+        int cp = Character.toCodePoint(c, src[i + 1]);
         f = foldSupplementary(cp);
         int need = n + f.length() + 1;
         while (need >= a.length) {
