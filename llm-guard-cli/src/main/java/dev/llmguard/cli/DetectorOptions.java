@@ -20,7 +20,7 @@ final class DetectorOptions {
       names = "--set",
       paramLabel = "ID.KEY=VALUE",
       description =
-          "A detector setting, e.g. --set prompt-injection.threshold=0.6 (repeatable); the same"
+          "A detector setting, e.g. --set prompt-injection.min-score=0.4 (repeatable); the same"
               + " keys as llmguard.detector.<id>.<key>.")
   List<String> settings = new ArrayList<>();
 

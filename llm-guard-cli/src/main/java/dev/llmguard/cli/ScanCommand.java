@@ -59,7 +59,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @Option(
       names = "--progress",
-      description = "auto (a bar on stderr when it is a terminal), always or never.",
+      description =
+          "auto (a bar on stderr when it is a terminal and the input is over 1 MB or stdin), always or never (default: ${DEFAULT-VALUE}).",
       defaultValue = "auto")
   String progress;
 
