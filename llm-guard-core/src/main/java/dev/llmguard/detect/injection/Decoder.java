@@ -17,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class Decoder {
   static final int MAX_PAYLOAD = 4096;
-  private static final int MIN_BASE64 = 20;
+  private static final int MIN_BASE64 = 16;
   private static final int MIN_HEX = 20;
   private static final double PAYLOAD_MIN_SCORE = 0.3;
 
@@ -43,7 +43,9 @@ final class Decoder {
       payload("rot13", rot13(text), 0, text.length(), ev);
     }
     if (budget > 0 && reversedCue) {
-      payload("reversed", new StringBuilder(text).reverse().toString(), 0, text.length(), ev);
+      String tail =
+          text.length() > MAX_PAYLOAD ? text.substring(text.length() - MAX_PAYLOAD) : text;
+      payload("reversed", new StringBuilder(tail).reverse().toString(), 0, text.length(), ev);
     }
   }
 
@@ -87,7 +89,7 @@ final class Decoder {
       }
       int len = e - s;
       if (!nonHex && len >= MIN_HEX && len % 2 == 0) {
-        payload("hex", hexDecode(text, s, e), s, e, ev);
+        payload("hex", hexDecode(text, s, Math.min(e, s + MAX_PAYLOAD * 2)), s, e, ev);
       } else if (len >= MIN_BASE64 && upper && lower) {
         payload(
             "base64",
@@ -124,7 +126,12 @@ final class Decoder {
         i += 3;
       }
       if (hex != null && hex.length() >= 16) {
-        payload("hex", hexDecode(hex, 0, hex.length()), s, Math.min(n, i), ev);
+        payload(
+            "hex",
+            hexDecode(hex, 0, Math.min(hex.length(), MAX_PAYLOAD * 2)),
+            s,
+            Math.min(n, i),
+            ev);
       }
       if (i == s) {
         i++;

@@ -184,6 +184,10 @@ final class Markers {
       if (e <= s) {
         continue;
       }
+      if (e - s >= PERIODIC_MIN && periodic(t, s, e)) {
+        ev.add("adversarial-filler", "flood", 0.5, t.originStart(s), t.originEnd(e));
+        return;
+      }
       for (int p = 1; p <= 3; p++) {
         if (count >= p && e - s <= 6 && same(t, s, e, ts[(count - p) & 3], te[(count - p) & 3])) {
           if (++run[p] >= FLOOD_RUN) {
@@ -198,6 +202,30 @@ final class Markers {
       te[count & 3] = e;
       count++;
     }
+  }
+
+  /** A single word at least this long that repeats a short chunk is filler too. */
+  private static final int PERIODIC_MIN = 48;
+
+  /** Whether {@code [s, e)} repeats a chunk of 3 to 24 chars containing a letter, 3+ times. */
+  private static boolean periodic(NormalizedText t, int s, int e) {
+    for (int p = 3; p <= 24 && p * 3 <= e - s; p++) {
+      boolean letter = false;
+      for (int k = s; k < s + p; k++) {
+        letter |= Character.isLetter(t.charAt(k));
+      }
+      if (!letter) {
+        continue;
+      }
+      int k = s + p;
+      while (k < e && t.charAt(k) == t.charAt(k - p)) {
+        k++;
+      }
+      if (k == e) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean same(NormalizedText t, int s1, int e1, int s2, int e2) {

@@ -95,8 +95,11 @@ public final class PromptInjectionDetector implements Detector {
       return List.of();
     }
     Evidence ev = analyse(text);
+    if (ev.isEmpty()) {
+      return List.of();
+    }
     double score = ev.score(CONTEXT, GATE);
-    if (ev.isEmpty() || score < minScore) {
+    if (score < minScore) {
       return List.of();
     }
     List<String> families = ev.topFamilies(3);

@@ -86,8 +86,11 @@ public final class JailbreakDetector implements Detector {
       return List.of();
     }
     Evidence ev = analyse(text);
+    if (ev.isEmpty()) {
+      return List.of();
+    }
     double score = corroborated(ev, ev.score(CONTEXT, GATE));
-    if (ev.isEmpty() || score < minScore) {
+    if (score < minScore) {
       return List.of();
     }
     List<String> families = ev.topFamilies(3);
