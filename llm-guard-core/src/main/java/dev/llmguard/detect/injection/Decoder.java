@@ -109,33 +109,28 @@ final class Decoder {
     int n = text.length();
     int i = 0;
     while (i + 1 < n && budget > 0) {
-      int s = i;
-      if (!isHex(text.charAt(i))) {
+      // Only where a word starts, count "xx " pairs first; build a payload only for 8 or more.
+      if (i > 0 && text.charAt(i - 1) != ' ' || !isHex(text.charAt(i))) {
         i++;
         continue;
       }
-      StringBuilder hex = null;
-      while (i + 1 < n
-          && isHex(text.charAt(i))
-          && isHex(text.charAt(i + 1))
-          && (i + 2 >= n || text.charAt(i + 2) == ' ')) {
-        if (hex == null) {
-          hex = new StringBuilder();
+      int k = i;
+      int pairs = 0;
+      while (k + 1 < n
+          && isHex(text.charAt(k))
+          && isHex(text.charAt(k + 1))
+          && (k + 2 >= n || text.charAt(k + 2) == ' ')) {
+        pairs++;
+        k += 3;
+      }
+      if (pairs >= 8) {
+        StringBuilder hex = new StringBuilder(Math.min(pairs, MAX_PAYLOAD) * 2);
+        for (int p = i; p < k && hex.length() < MAX_PAYLOAD * 2; p += 3) {
+          hex.append(text, p, p + 2);
         }
-        hex.append(text, i, i + 2);
-        i += 3;
+        payload("hex", hexDecode(hex, 0, hex.length()), i, Math.min(n, k), ev);
       }
-      if (hex != null && hex.length() >= 16) {
-        payload(
-            "hex",
-            hexDecode(hex, 0, Math.min(hex.length(), MAX_PAYLOAD * 2)),
-            s,
-            Math.min(n, i),
-            ev);
-      }
-      if (i == s) {
-        i++;
-      }
+      i = Math.max(i + 1, k);
     }
   }
 

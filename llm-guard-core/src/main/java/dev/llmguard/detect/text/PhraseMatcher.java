@@ -289,7 +289,13 @@ public final class PhraseMatcher {
       for (int i = 0; i < s.length(); i++) {
         h = 31 * h + s.charAt(i);
       }
-      return h ^ (h >>> 16);
+      return mix(h);
+    }
+
+    /** Spreads the polynomial hash over all bits (Fibonacci hashing) to keep probe runs short. */
+    private static int mix(int rawHash) {
+      int h = rawHash * 0x9E3779B9;
+      return h ^ (h >>> 15);
     }
 
     int find(char[] c, int from, int to) {
@@ -302,7 +308,7 @@ public final class PhraseMatcher {
 
     /** Looks up {@code c[from, to)} whose plain polynomial hash is {@code rawHash}. */
     int find(char[] c, int from, int to, int rawHash) {
-      int h = rawHash ^ (rawHash >>> 16);
+      int h = mix(rawHash);
       int mask = keys.length - 1;
       int slot = h & mask;
       int len = to - from;
