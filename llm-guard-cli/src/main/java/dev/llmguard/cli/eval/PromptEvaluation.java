@@ -22,7 +22,7 @@ final class PromptEvaluation extends Evaluation {
   static final String JAILBREAK = "jailbreak";
   private static final List<String> LABELS = List.of("injection", "jailbreak", "benign", "harmful");
 
-  private record Row(long line, String text, String label, String source, String lang) {}
+  private record Row(long line, String text, String label, String source, String group) {}
 
   private final List<Row> rows = new ArrayList<>();
   private double[] injectionScores;
@@ -57,7 +57,7 @@ final class PromptEvaluation extends Evaluation {
             text,
             label,
             optText(line.node(), "source", "unknown"),
-            optText(line.node(), "lang", "unknown")));
+            optText(line.node(), "group", "line-" + line.number())));
   }
 
   @Override
@@ -116,6 +116,49 @@ final class PromptEvaluation extends Evaluation {
     return new Confusion[] {inj, jb, any};
   }
 
+  /**
+   * The task confusions with each near-duplicate family ({@code group}) counted once: a family is
+   * detected when at least half of its rows are. Rows without a group are their own family.
+   */
+  private Confusion[] tasksByGroup() {
+    Map<String, int[]> groups = new TreeMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      int[] g = groups.computeIfAbsent(r.label() + "\u0000" + r.group(), k -> new int[4]);
+      g[0]++;
+      g[1] += injection(i) ? 1 : 0;
+      g[2] += jailbreak(i) ? 1 : 0;
+      g[3] += any(i) ? 1 : 0;
+    }
+    Confusion inj = new Confusion();
+    Confusion jb = new Confusion();
+    Confusion any = new Confusion();
+    for (Map.Entry<String, int[]> e : groups.entrySet()) {
+      String label = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
+      int[] g = e.getValue();
+      boolean i = 2 * g[1] >= g[0];
+      boolean j = 2 * g[2] >= g[0];
+      boolean a = 2 * g[3] >= g[0];
+      switch (label) {
+        case "injection" -> {
+          inj.add(true, i);
+          any.add(true, a);
+        }
+        case "jailbreak" -> {
+          jb.add(true, j);
+          any.add(true, a);
+        }
+        case "benign" -> {
+          inj.add(false, i);
+          jb.add(false, j);
+          any.add(false, a);
+        }
+        default -> {}
+      }
+    }
+    return new Confusion[] {inj, jb, any};
+  }
+
   private List<Integer> all() {
     List<Integer> idx = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
@@ -152,6 +195,11 @@ final class PromptEvaluation extends Evaluation {
     t[0].putInto(tasks.putObject("injection"));
     t[1].putInto(tasks.putObject("jailbreak"));
     t[2].putInto(tasks.putObject("any_attack"));
+    Confusion[] g = tasksByGroup();
+    ObjectNode byGroup = o.putObject("tasks_by_group");
+    g[0].putInto(byGroup.putObject("injection"));
+    g[1].putInto(byGroup.putObject("jailbreak"));
+    g[2].putInto(byGroup.putObject("any_attack"));
     ObjectNode labels = o.putObject("labels");
     long[][] m = labelMatrix(all());
     for (int l = 0; l < LABELS.size(); l++) {
@@ -219,10 +267,14 @@ final class PromptEvaluation extends Evaluation {
         m[3][0],
         settings.threshold());
     Confusion[] t = tasks(all());
+    Confusion[] g = tasksByGroup();
     out.println(Report.confusionHeader());
     out.println(Report.confusionRow("injection (prompt-injection) vs benign", t[0]));
+    out.println(Report.confusionRow("  near-duplicate groups counted once", g[0]));
     out.println(Report.confusionRow("jailbreak (jailbreak) vs benign", t[1]));
+    out.println(Report.confusionRow("  near-duplicate groups counted once", g[1]));
     out.println(Report.confusionRow("any attack detector vs benign", t[2]));
+    out.println(Report.confusionRow("  near-duplicate groups counted once", g[2]));
     out.println(
         "harmful (reported separately) flagged by an attack detector: "
             + Report.rate(m[3][3], m[3][0]));

@@ -70,12 +70,26 @@ class EvaluationMetricsTest {
     assertThat(any.get("precision").asDouble()).isEqualTo(0.8);
     assertThat(any.get("f1").asDouble()).isCloseTo(0.7273, within(1e-4));
 
+    assertThat(j.at("/tasks_by_group/injection"))
+        .as("rows without a group are their own group")
+        .isEqualTo(j.at("/tasks/injection"));
+
     assertThat(j.at("/labels/harmful/n").asLong()).isEqualTo(2);
     assertThat(j.at("/labels/harmful/any").asLong()).isEqualTo(1);
     assertThat(j.at("/sources/alpha/injection/prompt-injection").asLong()).isEqualTo(2);
     assertThat(j.at("/sources/gamma/benign/any").asLong()).isEqualTo(1);
     assertThat(j.at("/throughput/texts").asLong()).isEqualTo(12);
     assertThat(j.get("errors")).hasSize(3);
+  }
+
+  @Test
+  void nearDuplicateGroupsCountOnceInTheGroupedFigures() {
+    JsonNode j = evaluate("grouped-prompts.jsonl", markers()).toJson();
+    assertThat(j.at("/tasks/injection/recall").asDouble()).isEqualTo(0.75);
+    JsonNode grouped = j.at("/tasks_by_group/injection");
+    assertThat(grouped.get("tp").asLong()).isEqualTo(1);
+    assertThat(grouped.get("fn").asLong()).isEqualTo(1);
+    assertThat(grouped.get("recall").asDouble()).isEqualTo(0.5);
   }
 
   @Test
