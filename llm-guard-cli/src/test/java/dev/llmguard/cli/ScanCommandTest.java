@@ -45,12 +45,19 @@ class ScanCommandTest {
     JsonNode first = lines.get(0);
     assertThat(first.get("line").asInt()).isEqualTo(1);
     assertThat(first.get("id").asText()).isEqualTo("req-1");
-    JsonNode finding = first.get("findings").get(0);
-    assertThat(finding.get("detector").asText()).isEqualTo("prompt-injection");
+    JsonNode finding = null;
+    double max = 0;
+    for (JsonNode f : first.get("findings")) {
+      max = Math.max(max, f.get("score").asDouble());
+      if (f.get("detector").asText().equals("prompt-injection")) {
+        finding = f;
+      }
+    }
+    assertThat(finding).as("a prompt-injection finding in %s", first).isNotNull();
     assertThat(finding.get("category").asText()).isEqualTo("prompt_injection");
     assertThat(finding.get("score").asDouble()).isBetween(0.5, 1.0);
     assertThat(finding.get("spans").get(0)).hasSize(2);
-    assertThat(first.get("max_score").asDouble()).isEqualTo(finding.get("score").asDouble());
+    assertThat(first.get("max_score").asDouble()).isEqualTo(max);
 
     JsonNode benign = lines.get(1);
     assertThat(benign.get("id").asText()).isEqualTo("req-2");
