@@ -19,7 +19,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "llm-guard 0.1.0",
     description = "Runs llm-guard detectors over JSON lines and measures them on labelled data.",
-    subcommands = {ScanCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ScanCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   public static final int OK = 0;
   public static final int FAILURE = 1;
