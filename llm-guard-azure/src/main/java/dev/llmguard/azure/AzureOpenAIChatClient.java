@@ -268,7 +268,7 @@ public final class AzureOpenAIChatClient implements ChatClient {
       ChatCompletions completions = AzureWire.toCompletions(data);
       List<ChatChunk> chunks = AzureWire.toChunks(AzureWire.readTree(data));
       if (call != null) {
-        call.pendingEvents.add(completions);
+        call.eventEndingAt.put(chunks.get(chunks.size() - 1), completions);
         for (ChatChunk c : chunks) {
           call.sawFinishReason |= c.finishReason() != null;
         }

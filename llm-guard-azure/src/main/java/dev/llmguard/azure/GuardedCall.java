@@ -6,9 +6,10 @@ import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmguard.ChatChunk;
 import dev.llmguard.ChatRequest;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * What a drop-in client hands to {@link AzureOpenAIChatClient} for one call, through the core
@@ -33,8 +34,12 @@ final class GuardedCall {
   JsonNode json;
   ChatCompletions completions;
 
-  /** Stream events received from Azure and not yet handed to the caller, oldest first. */
-  final Deque<ChatCompletions> pendingEvents = new ArrayDeque<>();
+  /**
+   * For streams: the SDK object of each Azure event, keyed by the last core chunk made from it. The
+   * engine hands the delegate's chunk objects on unchanged, so when it releases that chunk the
+   * drop-in releases the event.
+   */
+  final Map<ChatChunk, ChatCompletions> eventEndingAt = new IdentityHashMap<>();
 
   boolean sawDone;
   boolean sawFinishReason;
