@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * A guarded stream handed to one subscriber, with the SDK's {@link AsyncStreamResponse} contract:
  * subscribe at most once; the handler gets every released chunk, then {@code onComplete} with the
  * failure (the SDK's exception, or {@link dev.llmguard.GuardrailViolationException} when the policy
- * blocked) or empty; {@link #onCompleteFuture()} completes after the handler; {@link #close()} stops
- * it and releases the connection. Thread-safe.
+ * blocked) or empty; {@link #onCompleteFuture()} completes after the handler; {@link #close()}
+ * stops it and releases the connection. Thread-safe.
  */
 final class GuardedAsyncStreamResponse implements AsyncStreamResponse<ChatCompletionChunk> {
   private enum State {

@@ -20,22 +20,22 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>{@code chat().completions().create(…)} and {@code createStreaming(…)} (and the structured
- * output variants, which go through them) keep the SDK's parameter and return types and run
- * through the one {@link GuardedChatClient} engine, with an {@link OpenAiChatClient} as its
- * delegate: the prompt is scanned (and under a redacting policy redacted: only message texts
- * change, every other parameter, header and request option is sent as given), the wrapped client
- * sends the request (its retries, timeouts and logging apply), the answer is scanned and one event
- * is recorded. The caller gets the SDK's own {@code ChatCompletion} unless the policy changed its
- * text. The {@link #async()} view and every {@code withOptions(…)} view are guarded by the same
- * engine.
+ * output variants, which go through them) keep the SDK's parameter and return types and run through
+ * the one {@link GuardedChatClient} engine, with an {@link OpenAiChatClient} as its delegate: the
+ * prompt is scanned (and under a redacting policy redacted: only message texts change, every other
+ * parameter, header and request option is sent as given), the wrapped client sends the request (its
+ * retries, timeouts and logging apply), the answer is scanned and one event is recorded. The caller
+ * gets the SDK's own {@code ChatCompletion} unless the policy changed its text. The {@link
+ * #async()} view and every {@code withOptions(…)} view are guarded by the same engine.
  *
- * <p>Not guarded: {@code withRawResponse()}, the Responses API ({@code responses()}) and every other
- * service, which are the wrapped client's own.
+ * <p>Not guarded: {@code withRawResponse()}, the Responses API ({@code responses()}) and every
+ * other service, which are the wrapped client's own.
  *
  * <p>Exceptions: the SDK's own ({@code BadRequestException}, {@code RateLimitException} …) reach
  * the caller unchanged and are recorded in the event (Azure's content-filter refusal with its
- * categories); a blocking policy throws {@link dev.llmguard.GuardrailViolationException}. Thread-safe,
- * as the SDK client is. {@link #close()} delivers pending events and closes the wrapped client.
+ * categories); a blocking policy throws {@link dev.llmguard.GuardrailViolationException}.
+ * Thread-safe, as the SDK client is. {@link #close()} delivers pending events and closes the
+ * wrapped client.
  */
 public final class GuardedOpenAIClient implements OpenAIClient {
 
@@ -82,8 +82,7 @@ public final class GuardedOpenAIClient implements OpenAIClient {
     Objects.requireNonNull(guard, "guard");
     GuardedChatClient.Builder b = GuardedChatClient.builder(delegate);
     guard.accept(b);
-    return new GuardedOpenAIClient(
-        delegate.client(), b.build(), streamExecutor(delegate.client()));
+    return new GuardedOpenAIClient(delegate.client(), b.build(), streamExecutor(delegate.client()));
   }
 
   Executor streamExecutor() {

@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  * completes with the SDK's {@code ChatCompletion} after the engine scanned prompt and answer (a
  * blocked prompt or answer completes it exceptionally with {@link
  * dev.llmguard.GuardrailViolationException}); {@code createStreaming(…)} returns the SDK's {@code
- * AsyncStreamResponse}, whose chunks are scanned before each reaches the handler. Everything else is
- * the wrapped client's own and not guarded. Thread-safe.
+ * AsyncStreamResponse}, whose chunks are scanned before each reaches the handler. Everything else
+ * is the wrapped client's own and not guarded. Thread-safe.
  */
 public final class GuardedOpenAIClientAsync implements OpenAIClientAsync {
 

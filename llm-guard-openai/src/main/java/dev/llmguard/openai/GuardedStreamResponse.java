@@ -46,7 +46,8 @@ final class GuardedStreamResponse implements StreamResponse<ChatCompletionChunk>
             return c;
           }
         };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(sdk, Spliterator.ORDERED), false)
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(sdk, Spliterator.ORDERED), false)
         .onClose(this::close);
   }
 

@@ -28,8 +28,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The core {@link ChatClient} port over the official OpenAI Java SDK ({@code com.openai:openai-java})
- * for OpenAI and Azure OpenAI. Guard it like any backend:
+ * The core {@link ChatClient} port over the official OpenAI Java SDK ({@code
+ * com.openai:openai-java}) for OpenAI and Azure OpenAI. Guard it like any backend:
  *
  * <pre>{@code
  * OpenAIClient sdk = OpenAIOkHttpClient.fromEnv();
@@ -41,14 +41,14 @@ import java.util.concurrent.CompletableFuture;
  * <p>A request's messages, model and parameters become the SDK's chat completion request: each
  * parameter is sent as a body property of the same name ({@code temperature}, {@code tools} …),
  * except those starting with {@code llmguard.}. The request's user id is not sent. Azure
- * content-filter annotations in the answer become {@link dev.llmguard.ProviderFilterResult}s,
- * read by the shared {@link AzureContentFilters} parser.
+ * content-filter annotations in the answer become {@link dev.llmguard.ProviderFilterResult}s, read
+ * by the shared {@link AzureContentFilters} parser.
  *
  * <p>Exceptions: the SDK's own ({@link OpenAIServiceException} subtypes such as {@code
  * BadRequestException} and {@code RateLimitException}, {@code OpenAIIoException}, {@code
- * OpenAIInvalidDataException} for a body it cannot read) propagate unchanged; {@link #describeError}
- * recognises them for the event. {@link dev.llmguard.InvalidRequestException} when no model is
- * known. Thread-safe, as the SDK client is.
+ * OpenAIInvalidDataException} for a body it cannot read) propagate unchanged; {@link
+ * #describeError} recognises them for the event. {@link dev.llmguard.InvalidRequestException} when
+ * no model is known. Thread-safe, as the SDK client is.
  */
 public final class OpenAiChatClient implements ChatClient {
 
@@ -168,8 +168,8 @@ public final class OpenAiChatClient implements ChatClient {
 
   /**
    * Describes an HTTP error of the SDK ({@link OpenAIServiceException} in the cause chain): Azure's
-   * 400 {@code content_filter} refusal (from {@code BadRequestException.body()}) as a provider block
-   * with its filter categories, any other by the body's {@code code} or else the HTTP status
+   * 400 {@code content_filter} refusal (from {@code BadRequestException.body()}) as a provider
+   * block with its filter categories, any other by the body's {@code code} or else the HTTP status
    * ({@code rate_limit_exceeded} or {@code 429} …). Empty for failures without an HTTP response.
    * Never throws.
    */
@@ -247,7 +247,8 @@ public final class OpenAiChatClient implements ChatClient {
      */
     public Builder providerName(String providerName) {
       if (providerName == null || providerName.isBlank()) {
-        throw new IllegalArgumentException("providerName must not be blank but was " + providerName);
+        throw new IllegalArgumentException(
+            "providerName must not be blank but was " + providerName);
       }
       this.providerName = providerName;
       return this;
@@ -266,7 +267,8 @@ public final class OpenAiChatClient implements ChatClient {
      */
     public OpenAiChatClient build() {
       if (client == null) {
-        throw new IllegalStateException("OpenAiChatClient.Builder: client(OpenAIClient) is required");
+        throw new IllegalStateException(
+            "OpenAiChatClient.Builder: client(OpenAIClient) is required");
       }
       return new OpenAiChatClient(this);
     }

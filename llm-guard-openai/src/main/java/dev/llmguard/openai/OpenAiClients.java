@@ -10,9 +10,9 @@ final class OpenAiClients {
 
   /**
    * The options of {@code client}, read through {@code withOptions} (which hands its modifier a
-   * builder holding the client's current options), or {@code null} when the client is not the
-   * SDK's own and does not play along. Builds a derived client that is dropped at once; it shares
-   * the original's connection pool and threads, so nothing needs closing.
+   * builder holding the client's current options), or {@code null} when the client is not the SDK's
+   * own and does not play along. Builds a derived client that is dropped at once; it shares the
+   * original's connection pool and threads, so nothing needs closing.
    */
   static ClientOptions options(OpenAIClient client) {
     ClientOptions[] seen = new ClientOptions[1];

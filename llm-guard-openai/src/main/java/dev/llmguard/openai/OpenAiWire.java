@@ -18,7 +18,6 @@ import dev.llmguard.ChatRequest;
 import dev.llmguard.ChatResponse;
 import dev.llmguard.Choice;
 import dev.llmguard.InvalidRequestException;
-import dev.llmguard.ProviderFilterResult;
 import dev.llmguard.Role;
 import dev.llmguard.ToolCall;
 import dev.llmguard.Usage;
@@ -113,8 +112,8 @@ final class OpenAiWire {
 
   /**
    * The SDK messages to send for the engine's forwarded messages: the caller's own objects where
-   * nothing changed, the same message with only its text replaced where the engine redacted it,
-   * and a leading system message when the engine added one (canary tokens).
+   * nothing changed, the same message with only its text replaced where the engine redacted it, and
+   * a leading system message when the engine added one (canary tokens).
    */
   static List<ChatCompletionMessageParam> forwardedMessages(
       List<ChatCompletionMessageParam> original, Conversation conv, List<ChatMessage> forwarded) {
@@ -249,7 +248,10 @@ final class OpenAiWire {
         calls = toolCalls(MAPPER.valueToTree(sdkCalls.get()));
       }
       String finish =
-          ch._finishReason().asKnown().map(ChatCompletion.Choice.FinishReason::asString).orElse(null);
+          ch._finishReason()
+              .asKnown()
+              .map(ChatCompletion.Choice.FinishReason::asString)
+              .orElse(null);
       choices.add(
           new Choice(
               (int) ch.index(),
@@ -355,8 +357,7 @@ final class OpenAiWire {
       if (out == null) {
         out = new ArrayList<>(sdk);
       }
-      out.set(
-          i, ch.toBuilder().message(ch.message().toBuilder().content(now).build()).build());
+      out.set(i, ch.toBuilder().message(ch.message().toBuilder().content(now).build()).build());
     }
     return out == null ? raw : raw.toBuilder().choices(out).build();
   }
