@@ -102,7 +102,7 @@ class GuardedOpenAIClientTest extends WireTestBase {
     assertThat(actual).isEqualTo(expected);
     assertThat(guarded.header("x-request-origin")).isEqualTo("checkout");
     // The placeholder in the answer is restored for the caller.
-    assertThat(answer.choices().get(0).message().content())
+    assertThat(answer.choices().get(0).message().content().orElseThrow())
         .isEqualTo(
             "I have sent the return label to maria.keller@example.org. It is valid for 14 days.");
     assertThat(answer.id()).isEqualTo("chatcmpl-AZ3kr1Ab2Cd3Ef4Gh5Ij6Kl7Mn8");
