@@ -94,7 +94,8 @@ public final class WrapperOverheadBench {
   private record Case(String name, Policy policy, Detector[] detectors) {}
 
   private static Object drain(OpenAIClient client, ChatCompletionCreateParams params) {
-    try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
+    try (StreamResponse<ChatCompletionChunk> s =
+        client.chat().completions().createStreaming(params)) {
       return s.stream().count();
     }
   }

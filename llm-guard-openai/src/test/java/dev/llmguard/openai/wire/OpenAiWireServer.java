@@ -29,6 +29,11 @@ import java.util.concurrent.TimeUnit;
 public final class OpenAiWireServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static {
+    // Without it, headers and body leave in two segments and Nagle plus delayed ACK add ~40 ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   /** One received request. */
   public record Recorded(
       String method, String path, String query, Map<String, String> headers, String body) {
