@@ -202,12 +202,14 @@ public final class AzureOpenAIChatClient implements ChatClient {
     // The SDK's model first: a body it cannot read fails exactly as the SDK's own call would.
     ChatCompletions completions = AzureWire.toCompletions(response.getValue());
     JsonNode json = AzureWire.readTree(response.getValue().toString());
+    ChatResponse out = AzureWire.toChatResponse(json);
     if (call != null) {
       call.response = response;
       call.json = json;
       call.completions = completions;
+      call.delegateResponse = out;
     }
-    return AzureWire.toChatResponse(json);
+    return out;
   }
 
   /** Azure's event stream as core chunks, noting {@code [DONE]} and the SDK objects per event. */
