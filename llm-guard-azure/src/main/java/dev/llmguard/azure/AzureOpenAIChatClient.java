@@ -257,9 +257,6 @@ public final class AzureOpenAIChatClient implements ChatClient {
     private void pull() {
       if (closed || !source.hasNext()) {
         ended = true;
-        if (call != null) {
-          call.sawDone = sawDone;
-        }
         return;
       }
       String data = source.next();
@@ -271,9 +268,6 @@ public final class AzureOpenAIChatClient implements ChatClient {
       List<ChatChunk> chunks = AzureWire.toChunks(AzureWire.readTree(data));
       if (call != null) {
         call.eventEndingAt.put(chunks.get(chunks.size() - 1), completions);
-        for (ChatChunk c : chunks) {
-          call.sawFinishReason |= c.finishReason() != null;
-        }
       }
       ready.addAll(chunks);
     }

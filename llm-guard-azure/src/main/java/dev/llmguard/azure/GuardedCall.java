@@ -43,9 +43,6 @@ final class GuardedCall {
    */
   final Map<ChatChunk, ChatCompletions> eventEndingAt = new IdentityHashMap<>();
 
-  boolean sawDone;
-  boolean sawFinishReason;
-
   GuardedCall(ObjectNode body, RequestOptions requestOptions) {
     this.body = body;
     this.requestOptions = requestOptions == null ? new RequestOptions() : requestOptions;
