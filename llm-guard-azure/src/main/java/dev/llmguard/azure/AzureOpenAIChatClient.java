@@ -61,6 +61,13 @@ public final class AzureOpenAIChatClient implements ChatClient {
   /** {@code gen_ai.provider.name} of this backend: {@value}. */
   public static final String PROVIDER_NAME = "azure.ai.openai";
 
+  /**
+   * Key of {@link ChatResponse#attributes()} that carries {@code content_filter} when Azure's
+   * content filter withheld part of a complete answer (finish reason {@code content_filter}, or a
+   * result with {@code filtered: true}), for {@code gen_ai.response.error_code}: {@value}.
+   */
+  public static final String ERROR_CODE_ATTRIBUTE = "gen_ai.response.error_code";
+
   private final OpenAIClient client;
   private final OpenAIAsyncClient asyncClient;
   private final String deployment;
