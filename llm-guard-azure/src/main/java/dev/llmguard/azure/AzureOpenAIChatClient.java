@@ -271,8 +271,18 @@ public final class AzureOpenAIChatClient implements ChatClient {
         sawDone = true;
         return;
       }
-      ChatCompletions completions = AzureWire.toCompletions(data);
-      List<ChatChunk> chunks = AzureWire.toChunks(AzureWire.readTree(data));
+      ChatCompletions completions;
+      List<ChatChunk> chunks;
+      try {
+        completions = AzureWire.toCompletions(data);
+        chunks = AzureWire.toChunks(AzureWire.readTree(data));
+      } catch (RuntimeException e) {
+        // The same exception type the SDK's own stream reader raises for such an event.
+        throw new IllegalStateException(
+            "Azure OpenAI sent a stream event that is not a chat completion chunk: "
+                + (data.length() > 200 ? data.substring(0, 200) + "…" : data),
+            e);
+      }
       if (call != null) {
         call.eventEndingAt.put(chunks.get(chunks.size() - 1), completions);
       }

@@ -607,4 +607,26 @@ class GuardedOpenAIClientTest extends WireTestBase {
     assertThat(e.genAi().response().finishReasons()).containsExactly("tool_calls");
     assertThat(e.event().outcome()).isEqualTo("success");
   }
+
+  @Test
+  void failsAStreamWithAMalformedEventWithTheExceptionTypeTheSdkUses() {
+    server.enqueue(ScriptedResponse.sse("stream-malformed-event.sse"));
+    Throwable fromSdk =
+        catchThrowable(
+            () -> sdk.sync().getChatCompletionsStream(DEPLOYMENT, ask("x")).forEach(c -> {}));
+    server.enqueue(ScriptedResponse.sse("stream-malformed-event.sse"));
+    guarded(Policy.monitor());
+    List<ChatCompletions> received = new ArrayList<>();
+
+    Throwable thrown =
+        catchThrowable(
+            () -> client.getChatCompletionsStream(DEPLOYMENT, ask("x")).forEach(received::add));
+
+    assertThat(fromSdk).isNotNull();
+    assertThat(thrown).isExactlyInstanceOf(fromSdk.getClass());
+    assertThat(received).hasSize(2);
+    GuardEvent e = event();
+    assertThat(e.event().outcome()).isEqualTo("failure");
+    assertThat(e.error().type()).isEqualTo(IllegalStateException.class.getName());
+  }
 }
