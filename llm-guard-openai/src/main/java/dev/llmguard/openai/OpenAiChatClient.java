@@ -263,11 +263,11 @@ public final class OpenAiChatClient implements ChatClient {
     /**
      * Builds the client.
      *
-     * @throws IllegalStateException when no SDK client was given
+     * @throws dev.llmguard.GuardConfigurationException when no SDK client was given
      */
     public OpenAiChatClient build() {
       if (client == null) {
-        throw new IllegalStateException(
+        throw new dev.llmguard.GuardConfigurationException(
             "OpenAiChatClient.Builder: client(OpenAIClient) is required");
       }
       return new OpenAiChatClient(this);

@@ -119,7 +119,7 @@ final class OpenAiWire {
       List<ChatCompletionMessageParam> original, Conversation conv, List<ChatMessage> forwarded) {
     int shift = forwarded.size() - conv.messages().size();
     if (shift != 0 && shift != 1) {
-      throw new IllegalStateException(
+      throw new dev.llmguard.LlmGuardException(
           "The guard forwarded "
               + forwarded.size()
               + " messages for "
