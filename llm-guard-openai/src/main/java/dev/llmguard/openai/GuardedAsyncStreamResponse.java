@@ -2,7 +2,6 @@ package dev.llmguard.openai;
 
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.core.http.StreamResponse;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,20 +16,20 @@ import java.util.stream.Stream;
  * blocked) or empty; {@link #onCompleteFuture()} completes after the handler; {@link #close()}
  * stops it and releases the connection. Thread-safe.
  */
-final class GuardedAsyncStreamResponse implements AsyncStreamResponse<ChatCompletionChunk> {
+final class GuardedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
   private enum State {
     NEW,
     SUBSCRIBED,
     CLOSED
   }
 
-  private final CompletableFuture<StreamResponse<ChatCompletionChunk>> opened;
+  private final CompletableFuture<StreamResponse<T>> opened;
   private final Executor defaultExecutor;
   private final CompletableFuture<Void> onComplete = new CompletableFuture<>();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
   GuardedAsyncStreamResponse(
-      CompletableFuture<StreamResponse<ChatCompletionChunk>> opened, Executor defaultExecutor) {
+      CompletableFuture<StreamResponse<T>> opened, Executor defaultExecutor) {
     this.opened = opened;
     this.defaultExecutor = defaultExecutor;
     opened.whenComplete(
@@ -43,14 +42,13 @@ final class GuardedAsyncStreamResponse implements AsyncStreamResponse<ChatComple
   }
 
   @Override
-  public AsyncStreamResponse<ChatCompletionChunk> subscribe(
-      AsyncStreamResponse.Handler<? super ChatCompletionChunk> handler) {
+  public AsyncStreamResponse<T> subscribe(AsyncStreamResponse.Handler<? super T> handler) {
     return subscribe(handler, defaultExecutor);
   }
 
   @Override
-  public AsyncStreamResponse<ChatCompletionChunk> subscribe(
-      AsyncStreamResponse.Handler<? super ChatCompletionChunk> handler, Executor executor) {
+  public AsyncStreamResponse<T> subscribe(
+      AsyncStreamResponse.Handler<? super T> handler, Executor executor) {
     if (!state.compareAndSet(State.NEW, State.SUBSCRIBED)) {
       throw new IllegalStateException(
           state.get() == State.SUBSCRIBED
@@ -67,7 +65,7 @@ final class GuardedAsyncStreamResponse implements AsyncStreamResponse<ChatComple
             return;
           }
           Throwable streamError = null;
-          try (Stream<ChatCompletionChunk> chunks = stream.stream()) {
+          try (Stream<T> chunks = stream.stream()) {
             chunks.forEach(handler::onNext);
           } catch (Throwable t) {
             streamError = t;

@@ -46,7 +46,7 @@ final class GuardedChatCompletionService implements ChatCompletionService {
       ChatCompletionCreateParams params, RequestOptions requestOptions) {
     Objects.requireNonNull(params, "params");
     OpenAiCall call = OpenAiCall.sync(params, requestOptions, service);
-    return new GuardedStreamResponse(guard.stream(call.request()), call);
+    return new GuardedStreamResponse<>(guard.stream(call.request()), call.chunks);
   }
 
   @Override

@@ -63,8 +63,9 @@ final class GuardedChatCompletionServiceAsync implements ChatCompletionServiceAs
     OpenAiCall call = OpenAiCall.sync(params, requestOptions, blocking);
     CompletableFuture<StreamResponse<ChatCompletionChunk>> opened =
         CompletableFuture.supplyAsync(
-            () -> new GuardedStreamResponse(guard.stream(call.request()), call), streamExecutor);
-    return new GuardedAsyncStreamResponse(opened, streamExecutor);
+            () -> new GuardedStreamResponse<>(guard.stream(call.request()), call.chunks),
+            streamExecutor);
+    return new GuardedAsyncStreamResponse<>(opened, streamExecutor);
   }
 
   @Override

@@ -28,8 +28,9 @@ import java.util.function.Consumer;
  * gets the SDK's own {@code ChatCompletion} unless the policy changed its text. The {@link
  * #async()} view and every {@code withOptions(…)} view are guarded by the same engine.
  *
- * <p>Not guarded: {@code withRawResponse()}, the Responses API ({@code responses()}) and every
- * other service, which are the wrapped client's own.
+ * <p>The Responses API's {@code responses().create(…)} and {@code createStreaming(…)} are guarded
+ * the same way (instructions and input scanned, output text scanned). Not guarded: {@code
+ * withRawResponse()} and every other service, which are the wrapped client's own.
  *
  * <p>Exceptions: the SDK's own ({@code BadRequestException}, {@code RateLimitException} …) reach
  * the caller unchanged and are recorded in the event (Azure's content-filter refusal with its
@@ -228,9 +229,10 @@ public final class GuardedOpenAIClient implements OpenAIClient {
     return client.admin();
   }
 
+  /** The Responses API, with guarded {@code create} and {@code createStreaming}. */
   @Override
   public com.openai.services.blocking.ResponseService responses() {
-    return client.responses();
+    return new GuardedResponseService(client.responses(), guard);
   }
 
   @Override

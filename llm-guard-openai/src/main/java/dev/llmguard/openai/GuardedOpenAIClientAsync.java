@@ -179,7 +179,8 @@ public final class GuardedOpenAIClientAsync implements OpenAIClientAsync {
 
   @Override
   public com.openai.services.async.ResponseServiceAsync responses() {
-    return client.responses();
+    return new GuardedResponseServiceAsync(
+        client.responses(), client.sync().responses(), guard, streamExecutor);
   }
 
   @Override

@@ -1,11 +1,11 @@
 package dev.llmguard.openai;
 
 import com.openai.core.http.StreamResponse;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import dev.llmguard.ChatChunk;
 import dev.llmguard.ChatStream;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Queue;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -16,19 +16,22 @@ import java.util.stream.StreamSupport;
  * scanning the answer so far). A blocking finding ends the stream with {@link
  * dev.llmguard.GuardrailViolationException}. One consumer; {@link #close()} is idempotent.
  */
-final class GuardedStreamResponse implements StreamResponse<ChatCompletionChunk> {
+final class GuardedStreamResponse<T> implements StreamResponse<T> {
   private final ChatStream guarded;
-  private final OpenAiCall call;
+  private final Queue<T> sdkChunks;
 
-  GuardedStreamResponse(ChatStream guarded, OpenAiCall call) {
+  /**
+   * @param sdkChunks where the delegate puts the SDK chunk of each core chunk it yields, in order
+   */
+  GuardedStreamResponse(ChatStream guarded, Queue<T> sdkChunks) {
     this.guarded = guarded;
-    this.call = call;
+    this.sdkChunks = sdkChunks;
   }
 
   @Override
-  public Stream<ChatCompletionChunk> stream() {
+  public Stream<T> stream() {
     Iterator<ChatChunk> chunks = guarded.iterator();
-    Iterator<ChatCompletionChunk> sdk =
+    Iterator<T> sdk =
         new Iterator<>() {
           @Override
           public boolean hasNext() {
@@ -36,10 +39,10 @@ final class GuardedStreamResponse implements StreamResponse<ChatCompletionChunk>
           }
 
           @Override
-          public ChatCompletionChunk next() {
+          public T next() {
             chunks.next();
             // The delegate queued one SDK chunk per core chunk, in order.
-            ChatCompletionChunk c = call.chunks.poll();
+            T c = sdkChunks.poll();
             if (c == null) {
               throw new NoSuchElementException("No SDK chunk for the released chunk");
             }

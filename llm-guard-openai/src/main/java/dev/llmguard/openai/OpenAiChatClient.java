@@ -12,6 +12,8 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.services.blocking.chat.ChatCompletionService;
 import dev.llmguard.ChatChunk;
 import dev.llmguard.ChatClient;
@@ -85,6 +87,14 @@ public final class OpenAiChatClient implements ChatClient {
   @Override
   public ChatResponse chat(ChatRequest request) {
     Objects.requireNonNull(request, "request");
+    Optional<ResponsesCall> responses = ResponsesCall.of(request);
+    if (responses.isPresent()) {
+      ResponsesCall c = responses.get();
+      Response response =
+          (c.sync != null ? c.sync : client.responses()).create(c.paramsFor(request), c.options);
+      c.response = response;
+      return ResponsesWire.toChatResponse(response);
+    }
     Optional<OpenAiCall> call = OpenAiCall.of(request);
     if (call.isPresent()) {
       OpenAiCall c = call.get();
@@ -100,6 +110,28 @@ public final class OpenAiChatClient implements ChatClient {
   @Override
   public ChatStream stream(ChatRequest request) {
     Objects.requireNonNull(request, "request");
+    ResponsesCall responses = ResponsesCall.of(request).orElse(null);
+    if (responses != null) {
+      StreamResponse<ResponseStreamEvent> events =
+          (responses.sync != null ? responses.sync : client.responses())
+              .createStreaming(responses.paramsFor(request), responses.options);
+      Iterator<ResponseStreamEvent> source = events.stream().iterator();
+      return ChatStream.fromIterator(
+          new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return source.hasNext();
+            }
+
+            @Override
+            public ChatChunk next() {
+              ResponseStreamEvent e = source.next();
+              responses.events.add(e);
+              return ResponsesWire.toChatChunk(e);
+            }
+          },
+          events::close);
+    }
     OpenAiCall call = OpenAiCall.of(request).orElse(null);
     StreamResponse<ChatCompletionChunk> sdk;
     if (call != null) {
@@ -133,6 +165,17 @@ public final class OpenAiChatClient implements ChatClient {
     Objects.requireNonNull(request, "request");
     Optional<OpenAiCall> call = OpenAiCall.of(request);
     try {
+      Optional<ResponsesCall> responses = ResponsesCall.of(request);
+      if (responses.isPresent()) {
+        ResponsesCall c = responses.get();
+        return (c.async != null ? c.async : client.async().responses())
+            .create(c.paramsFor(request), c.options)
+            .thenApply(
+                response -> {
+                  c.response = response;
+                  return ResponsesWire.toChatResponse(response);
+                });
+      }
       if (call.isPresent() && call.get().async != null) {
         OpenAiCall c = call.get();
         return c.async
