@@ -393,4 +393,67 @@ class GuardedOpenAIClientTest extends WireTestBase {
                         "role", "user", "content", Fixtures.text("prompts/order-question.txt"))));
     client.guard().close();
   }
+
+  private static List<com.openai.models.chat.completions.ChatCompletionMessageParam> messages(
+      String fixture) throws Exception {
+    var mapper = com.openai.core.ObjectMappers.jsonMapper();
+    return mapper.readValue(
+        Fixtures.text(fixture),
+        mapper
+            .getTypeFactory()
+            .constructCollectionType(
+                List.class, com.openai.models.chat.completions.ChatCompletionMessageParam.class));
+  }
+
+  @Test
+  void aToolResultIsScannedAndRedactedWhileTheAssistantsToolCallIsSentAsItWas() throws Exception {
+    server.enqueue(Reply.json(200, "openai/completion-plain.json"));
+    GuardedOpenAIClient client = guard(openAiSdk(), Policy.redact(), TestDetectors.email());
+    JsonNode original =
+        com.openai.core.ObjectMappers.jsonMapper()
+            .readTree(Fixtures.text("openai/conversation-with-tool-call.json"));
+
+    client
+        .chat()
+        .completions()
+        .create(
+            ChatCompletionCreateParams.builder()
+                .model("gpt-4o-mini")
+                .messages(messages("openai/conversation-with-tool-call.json"))
+                .build());
+
+    JsonNode sent = server.lastRequest().json().get("messages");
+    assertThat(sent.get(0)).isEqualTo(original.get(0));
+    assertThat(sent.get(1)).isEqualTo(original.get(1));
+    assertThat(sent.get(2).get("tool_calls")).isEqualTo(original.get(2).get("tool_calls"));
+    assertThat(sent.get(3).get("tool_call_id").asText()).isEqualTo("call_Qm3v9ZpX2LkT8hRw");
+    assertThat(sent.get(3).get("content").asText())
+        .isEqualTo(
+            "{\"order_id\":\"48213\",\"status\":\"shipped\",\"carrier\":\"DHL\",\"notify\":\"[EMAIL_1]\"}");
+  }
+
+  @Test
+  void inAMessageWithImageAndTextPartsOnlyTheTextPartWithTheFindingChanges() throws Exception {
+    server.enqueue(Reply.json(200, "openai/completion-plain.json"));
+    GuardedOpenAIClient client = guard(openAiSdk(), Policy.redact(), TestDetectors.email());
+    JsonNode original =
+        com.openai.core.ObjectMappers.jsonMapper()
+            .readTree(Fixtures.text("openai/conversation-with-image.json"));
+
+    client
+        .chat()
+        .completions()
+        .create(
+            ChatCompletionCreateParams.builder()
+                .model("gpt-4o-mini")
+                .messages(messages("openai/conversation-with-image.json"))
+                .build());
+
+    JsonNode parts = server.lastRequest().json().get("messages").get(0).get("content");
+    JsonNode was = original.get(0).get("content");
+    assertThat(parts.get(0)).isEqualTo(was.get(0));
+    assertThat(parts.get(1).get("text").asText())
+        .isEqualTo("The parcel arrived like this. Please reply to [EMAIL_1].");
+    assertThat(parts.get(2)).isEqualTo(was.get(2));
+  }
 }
