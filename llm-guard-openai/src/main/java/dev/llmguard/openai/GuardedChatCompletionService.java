@@ -51,7 +51,7 @@ final class GuardedChatCompletionService implements ChatCompletionService {
 
   @Override
   public ChatCompletionService.WithRawResponse withRawResponse() {
-    return service.withRawResponse();
+    return new GuardedRawChatCompletionService(service.withRawResponse(), guard);
   }
 
   @Override

@@ -18,7 +18,7 @@ final class GuardedChatService implements ChatService {
 
   @Override
   public ChatService.WithRawResponse withRawResponse() {
-    return service.withRawResponse();
+    return new GuardedRawChatService(service.withRawResponse(), guard);
   }
 
   @Override

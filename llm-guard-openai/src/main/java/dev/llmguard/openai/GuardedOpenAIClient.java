@@ -29,8 +29,10 @@ import java.util.function.Consumer;
  * #async()} view and every {@code withOptions(…)} view are guarded by the same engine.
  *
  * <p>The Responses API's {@code responses().create(…)} and {@code createStreaming(…)} are guarded
- * the same way (instructions and input scanned, output text scanned). Not guarded: {@code
- * withRawResponse()} and every other service, which are the wrapped client's own.
+ * the same way (instructions and input scanned, output text scanned), and so are chat completions
+ * through {@code withRawResponse()} (synchronous client). Not guarded: every other service, the
+ * raw-response views of the async client and of the Responses API, which are the wrapped client's
+ * own.
  *
  * <p>Exceptions: the SDK's own ({@code BadRequestException}, {@code RateLimitException} …) reach
  * the caller unchanged and are recorded in the event (Azure's content-filter refusal with its
@@ -111,10 +113,14 @@ public final class GuardedOpenAIClient implements OpenAIClient {
     return new GuardedOpenAIClientAsync(client.async(), guard, streamExecutor);
   }
 
-  /** The wrapped client's raw-response view: <b>not guarded</b>. */
+  /**
+   * The raw-response view: {@code chat().completions().create}/{@code createStreaming} are guarded
+   * (status and headers are the provider's, the value is the guarded one); the rest is the wrapped
+   * client's own.
+   */
   @Override
   public OpenAIClient.WithRawResponse withRawResponse() {
-    return client.withRawResponse();
+    return new GuardedRawClient(client.withRawResponse(), guard);
   }
 
   /** The wrapped client with other options, guarded by the same engine. */

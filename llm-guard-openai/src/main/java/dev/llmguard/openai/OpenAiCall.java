@@ -1,6 +1,7 @@
 package dev.llmguard.openai;
 
 import com.openai.core.RequestOptions;
+import com.openai.core.http.HttpResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -29,10 +30,14 @@ final class OpenAiCall {
   final RequestOptions options;
   final ChatCompletionService sync;
   final ChatCompletionServiceAsync async;
+  final ChatCompletionService.WithRawResponse raw;
   final List<ChatCompletionMessageParam> messages;
   final OpenAiWire.Conversation conversation;
 
   volatile ChatCompletion completion;
+
+  /** For raw-response calls: the provider's response (status, headers). */
+  volatile HttpResponse http;
 
   /** SDK chunks read by the delegate and not yet handed to the caller, oldest first. */
   final ArrayDeque<ChatCompletionChunk> chunks = new ArrayDeque<>();
@@ -41,25 +46,34 @@ final class OpenAiCall {
       ChatCompletionCreateParams params,
       RequestOptions options,
       ChatCompletionService sync,
-      ChatCompletionServiceAsync async) {
+      ChatCompletionServiceAsync async,
+      ChatCompletionService.WithRawResponse raw) {
     this.params = params;
     this.options = options == null ? RequestOptions.none() : options;
     this.sync = sync;
     this.async = async;
+    this.raw = raw;
     this.messages = params.messages();
     this.conversation = OpenAiWire.conversation(messages);
   }
 
   static OpenAiCall sync(
       ChatCompletionCreateParams params, RequestOptions options, ChatCompletionService service) {
-    return new OpenAiCall(params, options, service, null);
+    return new OpenAiCall(params, options, service, null, null);
   }
 
   static OpenAiCall async(
       ChatCompletionCreateParams params,
       RequestOptions options,
       ChatCompletionServiceAsync service) {
-    return new OpenAiCall(params, options, null, service);
+    return new OpenAiCall(params, options, null, service, null);
+  }
+
+  static OpenAiCall raw(
+      ChatCompletionCreateParams params,
+      RequestOptions options,
+      ChatCompletionService.WithRawResponse service) {
+    return new OpenAiCall(params, options, null, null, service);
   }
 
   /** The core request the engine scans: the messages, the model, the safety identifier. */

@@ -7,6 +7,7 @@ import com.openai.azure.AzureUrlPathMode;
 import com.openai.azure.credential.AzureApiKeyCredential;
 import com.openai.client.OpenAIClient;
 import com.openai.core.ClientOptions;
+import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -96,6 +97,14 @@ public final class OpenAiChatClient implements ChatClient {
       return ResponsesWire.toChatResponse(response);
     }
     Optional<OpenAiCall> call = OpenAiCall.of(request);
+    if (call.isPresent() && call.get().raw != null) {
+      OpenAiCall c = call.get();
+      HttpResponseFor<ChatCompletion> http = c.raw.create(c.paramsFor(request), c.options);
+      c.http = http;
+      ChatCompletion completion = http.parse();
+      c.completion = completion;
+      return OpenAiWire.toChatResponse(completion);
+    }
     if (call.isPresent()) {
       OpenAiCall c = call.get();
       ChatCompletionService service = c.sync != null ? c.sync : client.chat().completions();
@@ -134,7 +143,12 @@ public final class OpenAiChatClient implements ChatClient {
     }
     OpenAiCall call = OpenAiCall.of(request).orElse(null);
     StreamResponse<ChatCompletionChunk> sdk;
-    if (call != null) {
+    if (call != null && call.raw != null) {
+      HttpResponseFor<StreamResponse<ChatCompletionChunk>> http =
+          call.raw.createStreaming(call.paramsFor(request), call.options);
+      call.http = http;
+      sdk = http.parse();
+    } else if (call != null) {
       ChatCompletionService service = call.sync != null ? call.sync : client.chat().completions();
       sdk = service.createStreaming(call.paramsFor(request), call.options);
     } else {
