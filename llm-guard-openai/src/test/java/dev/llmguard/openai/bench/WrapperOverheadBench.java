@@ -4,6 +4,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.ResponseCreateParams;
 import dev.llmguard.Policy;
 import dev.llmguard.event.GuardEvent;
 import dev.llmguard.openai.GuardedOpenAIClient;
@@ -49,6 +50,12 @@ public final class WrapperOverheadBench {
               .addUserMessage(Fixtures.text("prompts/return-with-email.txt"))
               .temperature(0.2)
               .build();
+      ResponseCreateParams responses =
+          ResponseCreateParams.builder()
+              .model("gpt-4.1-mini")
+              .instructions(Fixtures.text("prompts/system.txt"))
+              .input(Fixtures.text("prompts/return-with-email.txt"))
+              .build();
       System.out.printf(
           Locale.ROOT,
           "openai-java wrapper overhead, %d calls each after %d warm-up, %s, %d cores%n",
@@ -85,6 +92,13 @@ public final class WrapperOverheadBench {
             warmup / 2,
             () -> drain(raw, params),
             () -> drain(guarded, params));
+        server.always(Reply.json(200, "openai/response-completed.json"));
+        measure(
+            "responses  | " + c.name,
+            calls / 2,
+            warmup / 2,
+            () -> raw.responses().create(responses),
+            () -> guarded.responses().create(responses));
         guarded.guard().close();
       }
       raw.close();
