@@ -40,7 +40,7 @@ final class GuardedResponseService implements ResponseService {
     Objects.requireNonNull(params, "params");
     ResponsesCall call = new ResponsesCall(params, requestOptions, service, null);
     ChatResponse guarded = guard.chat(call.request());
-    return ResponsesWire.result(call.response, guarded);
+    return ResponsesWire.result(call.response, call.view, guarded);
   }
 
   @Override

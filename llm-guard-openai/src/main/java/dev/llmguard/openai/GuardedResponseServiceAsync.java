@@ -49,7 +49,7 @@ final class GuardedResponseServiceAsync implements ResponseServiceAsync {
     ResponsesCall call = new ResponsesCall(params, requestOptions, null, service);
     return guard
         .chatAsync(call.request())
-        .thenApply(guarded -> ResponsesWire.result(call.response, guarded));
+        .thenApply(guarded -> ResponsesWire.result(call.response, call.view, guarded));
   }
 
   @Override

@@ -94,7 +94,8 @@ public final class OpenAiChatClient implements ChatClient {
       Response response =
           (c.sync != null ? c.sync : client.responses()).create(c.paramsFor(request), c.options);
       c.response = response;
-      return ResponsesWire.toChatResponse(response);
+      c.view = ResponsesWire.toChatResponse(response);
+      return c.view;
     }
     Optional<OpenAiCall> call = OpenAiCall.of(request);
     if (call.isPresent() && call.get().raw != null) {
@@ -187,7 +188,8 @@ public final class OpenAiChatClient implements ChatClient {
             .thenApply(
                 response -> {
                   c.response = response;
-                  return ResponsesWire.toChatResponse(response);
+                  c.view = ResponsesWire.toChatResponse(response);
+                  return c.view;
                 });
       }
       if (call.isPresent() && call.get().async != null) {

@@ -28,6 +28,9 @@ final class ResponsesCall {
 
   volatile Response response;
 
+  /** The core view of {@link #response}, as the delegate gave it to the engine. */
+  volatile dev.llmguard.ChatResponse view;
+
   /** SDK events read by the delegate and not yet handed to the caller, oldest first. */
   final ArrayDeque<ResponseStreamEvent> events = new ArrayDeque<>();
 

@@ -252,13 +252,12 @@ final class ResponsesWire {
    * The SDK answer for what the engine returned: the SDK's own object when the text is unchanged,
    * else a copy whose first output text carries the engine's text (and any later ones none).
    */
-  static Response result(Response raw, ChatResponse guarded) {
-    ObjectNode json = MAPPER.valueToTree(raw);
-    String was = toChatResponse(json).text();
+  static Response result(Response raw, ChatResponse asSent, ChatResponse guarded) {
     String now = guarded.text();
-    if (Objects.equals(was, now)) {
+    if (Objects.equals(asSent.text(), now)) {
       return raw;
     }
+    ObjectNode json = MAPPER.valueToTree(raw);
     boolean first = true;
     for (JsonNode item : json.path("output")) {
       if (!item.path("type").asText("").equals("message")) {

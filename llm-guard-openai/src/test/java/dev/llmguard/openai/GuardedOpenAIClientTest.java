@@ -240,6 +240,28 @@ class GuardedOpenAIClientTest extends WireTestBase {
   }
 
   @Test
+  void aMalformedStreamEventFailsWithTheSdksExceptionAfterTheGoodChunksAndIsRecorded() {
+    server.enqueue(Reply.sse("openai/stream-malformed-event.sse"));
+    GuardedOpenAIClient client = guard(openAiSdk(), Policy.monitor(), TestDetectors.email());
+    List<ChatCompletionChunk> seen = new java.util.ArrayList<>();
+
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client
+            .chat()
+            .completions()
+            .createStreaming(question("gpt-4o-mini", "prompts/order-question.txt"))) {
+      assertThatThrownBy(() -> stream.stream().forEach(seen::add))
+          .isInstanceOf(com.openai.errors.OpenAIException.class);
+    }
+
+    assertThat(seen).hasSize(1);
+    GuardEvent e = event(client.guard());
+    assertThat(e.event().outcome()).isEqualTo("failure");
+    assertThat(e.error()).isNotNull();
+    assertThat(e.genAi().completion()).isEqualTo("Your order");
+  }
+
+  @Test
   void aRateLimitIsRetriedByTheSdkThroughTheWrapperAndOneSuccessfulEventIsRecorded() {
     server.enqueue(
         Reply.json(429, "openai/error-429-rate-limit.json").retryAfterMillis(5),
