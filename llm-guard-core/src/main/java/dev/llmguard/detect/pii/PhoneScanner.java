@@ -20,7 +20,9 @@ final class PhoneScanner {
 
   private final List<String> regions;
 
-  /** @param regions the default region first, then fallbacks; ISO 3166 codes, upper case */
+  /**
+   * @param regions the default region first, then fallbacks; ISO 3166 codes, upper case
+   */
   PhoneScanner(List<String> regions) {
     this.regions = List.copyOf(regions);
   }
@@ -58,7 +60,9 @@ final class PhoneScanner {
         j++;
       }
       int end = lastDigitEnd;
-      if (digits >= MIN_DIGITS && digits <= MAX_DIGITS && end - i <= MAX_WINDOW
+      if (digits >= MIN_DIGITS
+          && digits <= MAX_DIGITS
+          && end - i <= MAX_WINDOW
           && (end >= n || !Scanners.isWordChar(t.charAt(end)))) {
         find(t, i, end, out);
       }
@@ -124,8 +128,8 @@ final class PhoneScanner {
   }
 
   /**
-   * Phone layouts of the North American numbering plan: {@code 555 0134}, {@code (555)
-   * 555-0134}, {@code +1-555-555-0134}, {@code 001-555-555-0134x12}. Bounded quantifiers only.
+   * Phone layouts of the North American numbering plan: {@code 555 0134}, {@code (555) 555-0134},
+   * {@code +1-555-555-0134}, {@code 001-555-555-0134x12}. Bounded quantifiers only.
    */
   private static final java.util.regex.Pattern NANP_LAYOUT =
       java.util.regex.Pattern.compile(
@@ -166,7 +170,13 @@ final class PhoneScanner {
   }
 
   private static boolean isPhonePunct(char c) {
-    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+'
+    return c == ' '
+        || c == '-'
+        || c == '.'
+        || c == '('
+        || c == ')'
+        || c == '/'
+        || c == '+'
         || c == '\u00A0';
   }
 }

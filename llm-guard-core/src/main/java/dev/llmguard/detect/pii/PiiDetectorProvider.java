@@ -15,8 +15,8 @@ import java.util.Locale;
  *   <li>{@code entities} — comma-separated subset of {@link PiiEntity} names; default all.
  *   <li>{@code default-region} — ISO 3166 region for numbers written without a country code;
  *       default {@value #DEFAULT_REGION}.
- *   <li>{@code phone-regions} — further regions tried, in order, when a number is not valid in
- *       the default region; default {@value #DEFAULT_PHONE_REGIONS}; {@code none} disables.
+ *   <li>{@code phone-regions} — further regions tried, in order, when a number is not valid in the
+ *       default region; default {@value #DEFAULT_PHONE_REGIONS}; {@code none} disables.
  * </ul>
  */
 public final class PiiDetectorProvider implements DetectorProvider {
@@ -24,7 +24,8 @@ public final class PiiDetectorProvider implements DetectorProvider {
   public static final String DEFAULT_REGION = "US";
 
   /** Fallback regions tried after the default one. */
-  public static final String DEFAULT_PHONE_REGIONS = "GB,DE,FR,IT,ES,NL,BE,CH,AT,SE,NO,DK,FI,PL,PT,IE,AU,BR,IN";
+  public static final String DEFAULT_PHONE_REGIONS =
+      "GB,DE,FR,IT,ES,NL,BE,CH,AT,SE,NO,DK,FI,PL,PT,IE,AU,BR,IN";
 
   @Override
   public String id() {
@@ -35,7 +36,8 @@ public final class PiiDetectorProvider implements DetectorProvider {
   public Detector create(DetectorConfig config) {
     var entities = PiiEntity.parse(config.getList("entities"), config.fullKey("entities"));
     List<String> regions = new ArrayList<>();
-    regions.add(region(config.getString("default-region", DEFAULT_REGION), config, "default-region"));
+    regions.add(
+        region(config.getString("default-region", DEFAULT_REGION), config, "default-region"));
     String fallback = config.getString("phone-regions", DEFAULT_PHONE_REGIONS);
     if (!fallback.equalsIgnoreCase("none")) {
       for (String r : fallback.split(",")) {
@@ -56,7 +58,10 @@ public final class PiiDetectorProvider implements DetectorProvider {
         .getSupportedRegions()
         .contains(code)) {
       throw new GuardConfigurationException(
-          "Invalid value '" + value + "' for " + config.fullKey(key)
+          "Invalid value '"
+              + value
+              + "' for "
+              + config.fullKey(key)
               + ": expected an ISO 3166 region code such as US, GB or DE");
     }
     return code;

@@ -190,8 +190,16 @@ final class Scanners {
     if (p2 == 62 || p2 == 81) { // UnionPay
       return len >= 16 && len <= 19;
     }
-    if (p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759
-        || (p4 >= 6761 && p4 <= 6763) || p4 == 604 || p4 == 6390 || (p2 >= 56 && p2 <= 58)) {
+    if (p4 == 5018
+        || p4 == 5020
+        || p4 == 5038
+        || p4 == 5893
+        || p4 == 6304
+        || p4 == 6759
+        || (p4 >= 6761 && p4 <= 6763)
+        || p4 == 604
+        || p4 == 6390
+        || (p2 >= 56 && p2 <= 58)) {
       return len >= 12 && len <= 19; // Maestro
     }
     return false;
@@ -207,8 +215,8 @@ final class Scanners {
 
   /**
    * US social security numbers written {@code AAA-GG-SSSS} (or with spaces or dots, used
-   * consistently), with the SSA validity rules: no area 000, 666 or 900–999, no group 00, no
-   * serial 0000, and not the well-known specimen numbers.
+   * consistently), with the SSA validity rules: no area 000, 666 or 900–999, no group 00, no serial
+   * 0000, and not the well-known specimen numbers.
    */
   static void ssns(String t, List<PiiMatch> out) {
     int n = t.length();
@@ -316,7 +324,9 @@ final class Scanners {
           if (compact.length() == len) {
             end = j;
           }
-        } else if (c == ' ' && compact.length() % 4 == 0 && j + 1 < n
+        } else if (c == ' '
+            && compact.length() % 4 == 0
+            && j + 1 < n
             && isAsciiAlnum(t.charAt(j + 1))) {
           j++;
         } else {
@@ -425,7 +435,9 @@ final class Scanners {
   static void ipv6(String t, List<PiiMatch> out) {
     int n = t.length();
     int from = 0;
-    for (int colon = t.indexOf(':'); colon >= 0; colon = t.indexOf(':', Math.max(colon + 1, from))) {
+    for (int colon = t.indexOf(':');
+        colon >= 0;
+        colon = t.indexOf(':', Math.max(colon + 1, from))) {
       if (colon < from) {
         continue;
       }
@@ -438,10 +450,13 @@ final class Scanners {
         continue;
       }
       int e = colon;
-      while (e < n && e - s < 45 && (isHex(t.charAt(e)) || t.charAt(e) == ':' || t.charAt(e) == '.')) {
+      while (e < n
+          && e - s < 45
+          && (isHex(t.charAt(e)) || t.charAt(e) == ':' || t.charAt(e) == '.')) {
         e++;
       }
-      while (e > s && (t.charAt(e - 1) == '.' || (t.charAt(e - 1) == ':' && !t.startsWith("::", e - 2)))) {
+      while (e > s
+          && (t.charAt(e - 1) == '.' || (t.charAt(e - 1) == ':' && !t.startsWith("::", e - 2)))) {
         e--;
       }
       if (e < n && isWordChar(t.charAt(e))) {
@@ -519,5 +534,4 @@ final class Scanners {
   static boolean isWordChar(char c) {
     return c < 128 ? isAsciiAlnum(c) || c == '_' : Character.isLetterOrDigit(c);
   }
-
 }

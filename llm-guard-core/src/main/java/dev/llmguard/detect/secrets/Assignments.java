@@ -61,7 +61,9 @@ final class Assignments {
    */
   private int flag(String t, int i, List<Candidate> out) {
     int n = t.length();
-    if (i + 3 >= n || t.charAt(i + 1) != '-' || (i > 0 && !Character.isWhitespace(t.charAt(i - 1)))) {
+    if (i + 3 >= n
+        || t.charAt(i + 1) != '-'
+        || (i > 0 && !Character.isWhitespace(t.charAt(i - 1)))) {
       return i;
     }
     int s = i + 2;
@@ -103,14 +105,19 @@ final class Assignments {
   }
 
   /** {@code name <op> value}. */
-  private boolean tryForward(String t, int opStart, int opEnd, boolean comparison, List<Candidate> out) {
+  private boolean tryForward(
+      String t, int opStart, int opEnd, boolean comparison, List<Candidate> out) {
     int k = opStart;
     while (k > 0 && opStart - k < 4 && (t.charAt(k - 1) == ' ' || t.charAt(k - 1) == '\t')) {
       k--;
     }
     // "name": / name[]= / 'name' =>
-    while (k > 0 && opStart - k < 8 && (t.charAt(k - 1) == '"' || t.charAt(k - 1) == '\''
-        || t.charAt(k - 1) == ']' || t.charAt(k - 1) == '[')) {
+    while (k > 0
+        && opStart - k < 8
+        && (t.charAt(k - 1) == '"'
+            || t.charAt(k - 1) == '\''
+            || t.charAt(k - 1) == ']'
+            || t.charAt(k - 1) == '[')) {
       k--;
     }
     int nameEnd = k;
@@ -201,10 +208,11 @@ final class Assignments {
     // a trailing quote, punctuation or unbalanced bracket belongs to the code around the value
     while (e > k) {
       char last = t.charAt(e - 1);
-      boolean strip = ",;.'\"`".indexOf(last) >= 0
-          || (last == ')' && !contains(t, k, e, '('))
-          || (last == ']' && !contains(t, k, e, '['))
-          || (last == '}' && !contains(t, k, e, '{'));
+      boolean strip =
+          ",;.'\"`".indexOf(last) >= 0
+              || (last == ')' && !contains(t, k, e, '('))
+              || (last == ']' && !contains(t, k, e, '['))
+              || (last == '}' && !contains(t, k, e, '{'));
       if (!strip) {
         break;
       }
@@ -227,8 +235,12 @@ final class Assignments {
   }
 
   private static boolean isNameChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-        || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '-'
+        || c == '.';
   }
 
   private boolean accept(String t, int[] span, Keyword kw, List<Candidate> out) {
@@ -245,7 +257,9 @@ final class Assignments {
   double score(String v, Keyword kw) {
     if (kw.format().equals("bundler-credentials")) {
       int colon = v.indexOf(':');
-      return colon > 0 && colon < v.length() - 1 && !hasWhitespace(v)
+      return colon > 0
+              && colon < v.length() - 1
+              && !hasWhitespace(v)
               && !SecretText.isPlaceholder(v.substring(colon + 1))
           ? 0.85
           : 0;
@@ -255,7 +269,9 @@ final class Assignments {
     if (v.length() < minLength || v.length() > MAX_VALUE) {
       return 0;
     }
-    if (SecretText.isPlaceholder(v) || SecretText.looksLikeCode(v) || looksLikeHostName(v)
+    if (SecretText.isPlaceholder(v)
+        || SecretText.looksLikeCode(v)
+        || looksLikeHostName(v)
         || SecretRules.hasForeignPrefix(v)) {
       return 0;
     }
@@ -339,7 +355,8 @@ final class Assignments {
     boolean singleCase = lower.equals(v) || v.toUpperCase(Locale.ROOT).equals(v);
     return letters > 0
         && (singleCase && v.length() <= 16
-            || lower.indexOf(' ') >= 0 || lower.indexOf('_') >= 0 || lower.indexOf('-') >= 0
-            );
+            || lower.indexOf(' ') >= 0
+            || lower.indexOf('_') >= 0
+            || lower.indexOf('-') >= 0);
   }
 }

@@ -21,12 +21,59 @@ record Keyword(String format, String entity, String description, Strength streng
   }
 
   private static final String[] EXCLUDED = {
-    "public", "pubkey", "publishable", "name", "file", "path", "url", "uri", "type", "length", "size",
-    "count", "version", "format", "field", "prefix", "header", "placeholder", "hint", "label",
-    "policy", "expir", "ttl", "timeout", "mode", "enabled", "required", "author", "keyboard",
-    "keyword", "monkey", "turkey", "hockey", "donkey", "keyid", "key_id", "keyspace", "length",
-    "tokenizer", "tokens", "max_token", "token_count", "token_type", "tokentype", "reset", "forgot",
-    "confirm", "_id", "-id", "event", "endpoint", "class", "method"
+    "public",
+    "pubkey",
+    "publishable",
+    "name",
+    "file",
+    "path",
+    "url",
+    "uri",
+    "type",
+    "length",
+    "size",
+    "count",
+    "version",
+    "format",
+    "field",
+    "prefix",
+    "header",
+    "placeholder",
+    "hint",
+    "label",
+    "policy",
+    "expir",
+    "ttl",
+    "timeout",
+    "mode",
+    "enabled",
+    "required",
+    "author",
+    "keyboard",
+    "keyword",
+    "monkey",
+    "turkey",
+    "hockey",
+    "donkey",
+    "keyid",
+    "key_id",
+    "keyspace",
+    "length",
+    "tokenizer",
+    "tokens",
+    "max_token",
+    "token_count",
+    "token_type",
+    "tokentype",
+    "reset",
+    "forgot",
+    "confirm",
+    "_id",
+    "-id",
+    "event",
+    "endpoint",
+    "class",
+    "method"
   };
 
   /** The keyword for {@code name}, or null if it does not name a credential. */
@@ -45,18 +92,37 @@ record Keyword(String format, String entity, String description, Strength streng
     }
     if (n.startsWith("bundle_") && n.contains("__")) {
       // Bundler gem-server credentials: BUNDLE_GEMS__EXAMPLE__COM=user:password
-      return new Keyword("bundler-credentials", "PASSWORD", "Bundler gem source credentials", Strength.STRONG);
+      return new Keyword(
+          "bundler-credentials", "PASSWORD", "Bundler gem source credentials", Strength.STRONG);
     }
     Strength s;
-    if (n.contains("password") || n.contains("passwd") || n.contains("passphrase") || n.contains("pwd")
-        || n.endsWith("_pw") || n.endsWith("-pw") || n.equals("pw") || n.endsWith("_pass")
-        || n.equals("pass") || n.contains("_pass_") || n.endsWith("pass_secure")) {
+    if (n.contains("password")
+        || n.contains("passwd")
+        || n.contains("passphrase")
+        || n.contains("pwd")
+        || n.endsWith("_pw")
+        || n.endsWith("-pw")
+        || n.equals("pw")
+        || n.endsWith("_pass")
+        || n.equals("pass")
+        || n.contains("_pass_")
+        || n.endsWith("pass_secure")) {
       s = Strength.PASSWORD;
-    } else if (n.contains("secret") || n.contains("token") || n.contains("apikey") || n.contains("api_key")
-        || n.contains("api-key") || n.contains("accesskey") || n.contains("access_key")
-        || n.contains("private_key") || n.contains("privatekey") || n.contains("credential")
-        || n.contains("auth") || n.contains("bearer") || n.contains("signing_key")
-        || n.contains("encryption_key") || n.contains("master_key")) {
+    } else if (n.contains("secret")
+        || n.contains("token")
+        || n.contains("apikey")
+        || n.contains("api_key")
+        || n.contains("api-key")
+        || n.contains("accesskey")
+        || n.contains("access_key")
+        || n.contains("private_key")
+        || n.contains("privatekey")
+        || n.contains("credential")
+        || n.contains("auth")
+        || n.contains("bearer")
+        || n.contains("signing_key")
+        || n.contains("encryption_key")
+        || n.contains("master_key")) {
       s = Strength.STRONG;
     } else if (n.endsWith("key") || n.endsWith("key_secure")) {
       s = Strength.WEAK;

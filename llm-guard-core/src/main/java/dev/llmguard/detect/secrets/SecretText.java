@@ -58,17 +58,74 @@ final class SecretText {
   }
 
   private static final String[] PLACEHOLDER_WORDS = {
-    "example", "changeme", "change_me", "change-me", "placeholder", "dummy", "redacted", "your_",
-    "your-", "yourapi", "yourtoken", "yoursecret", "yourpassword", "_here", "-here", "insert_",
-    "replace_", "replace-", "fake", "sample", "xxxx", "****", "####", "••••", "notreal", "not_real",
-    "put_your", "enter_your"
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "dummy",
+    "redacted",
+    "your_",
+    "your-",
+    "yourapi",
+    "yourtoken",
+    "yoursecret",
+    "yourpassword",
+    "_here",
+    "-here",
+    "insert_",
+    "replace_",
+    "replace-",
+    "fake",
+    "sample",
+    "xxxx",
+    "****",
+    "####",
+    "••••",
+    "notreal",
+    "not_real",
+    "put_your",
+    "enter_your"
   };
 
   private static final String[] PLACEHOLDER_VALUES = {
-    "password", "passwd", "secret", "token", "null", "none", "nil", "undefined", "true", "false",
-    "test", "testing", "admin", "root", "user", "username", "pass", "apikey", "api_key", "key",
-    "value", "string", "empty", "default", "required", "optional", "hidden", "masked", "foobar",
-    "hunter2", "letmein", "qwerty", "123456", "12345678", "password123", "abc123", "real_key"
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "null",
+    "none",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "test",
+    "testing",
+    "admin",
+    "root",
+    "user",
+    "username",
+    "pass",
+    "apikey",
+    "api_key",
+    "key",
+    "value",
+    "string",
+    "empty",
+    "default",
+    "required",
+    "optional",
+    "hidden",
+    "masked",
+    "foobar",
+    "hunter2",
+    "letmein",
+    "qwerty",
+    "123456",
+    "12345678",
+    "password123",
+    "abc123",
+    "real_key"
   };
 
   /**
@@ -95,8 +152,12 @@ final class SecretText {
         return true;
       }
     }
-    if (v.startsWith("env.") || v.startsWith("process.env") || v.startsWith("os.environ")
-        || v.contains("getenv") || v.startsWith("secrets.") || v.startsWith("vars.")) {
+    if (v.startsWith("env.")
+        || v.startsWith("process.env")
+        || v.startsWith("os.environ")
+        || v.contains("getenv")
+        || v.startsWith("secrets.")
+        || v.startsWith("vars.")) {
       return true;
     }
     return sameCharShare(v) > 0.6;
@@ -107,8 +168,12 @@ final class SecretText {
     int n = v.length();
     char first = v.charAt(0);
     char last = v.charAt(n - 1);
-    if ((v.startsWith("${") || v.startsWith("#{") || v.startsWith("{{") || v.startsWith("%(")
-            || v.startsWith("$(") || first == '{')
+    if ((v.startsWith("${")
+            || v.startsWith("#{")
+            || v.startsWith("{{")
+            || v.startsWith("%(")
+            || v.startsWith("$(")
+            || first == '{')
         && (last == '}' || last == ')')) {
       return true;
     }
@@ -122,7 +187,12 @@ final class SecretText {
       // $API_KEY, $env:TOKEN, %APPDATA%
       for (int i = 1; i < n; i++) {
         char c = v.charAt(i);
-        if (!(Character.isLetterOrDigit(c) || c == '_' || c == ':' || c == '%' || c == '{' || c == '}')) {
+        if (!(Character.isLetterOrDigit(c)
+            || c == '_'
+            || c == ':'
+            || c == '%'
+            || c == '{'
+            || c == '}')) {
           return false;
         }
       }
@@ -137,8 +207,14 @@ final class SecretText {
    * short words, which random tokens contain by chance ({@code …1lFaKe…}).
    */
   static boolean isMasked(String v) {
-    return v.contains("xxxx") || v.contains("XXXX") || v.contains("****") || v.contains("####")
-        || v.contains("EXAMPLE") || v.contains("example") || v.contains("<") || v.contains("${")
+    return v.contains("xxxx")
+        || v.contains("XXXX")
+        || v.contains("****")
+        || v.contains("####")
+        || v.contains("EXAMPLE")
+        || v.contains("example")
+        || v.contains("<")
+        || v.contains("${")
         || sameCharShare(v) > 0.6;
   }
 

@@ -111,8 +111,14 @@ public final class SecretsDetector implements Detector {
         String value = m.group(g);
         double factor = rule.check().factor(value);
         if (factor > 0) {
-          out.add(new Candidate(m.start(g), m.end(g), rule.format(), rule.entity(),
-              rule.description(), rule.score() * factor));
+          out.add(
+              new Candidate(
+                  m.start(g),
+                  m.end(g),
+                  rule.format(),
+                  rule.entity(),
+                  rule.description(),
+                  rule.score() * factor));
         }
       }
     }
@@ -120,10 +126,26 @@ public final class SecretsDetector implements Detector {
 
   /** Chars that occur inside credentials, URLs and {@code key=value} pairs. */
   static boolean isTokenChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '_' || c == '-' || c == '+' || c == '/' || c == '=' || c == '.' || c == '~'
-        || c == ':' || c == '@' || c == '%' || c == '?' || c == '&' || c == '!' || c == '$'
-        || c == '#' || c == '*' || c == '|';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '-'
+        || c == '+'
+        || c == '/'
+        || c == '='
+        || c == '.'
+        || c == '~'
+        || c == ':'
+        || c == '@'
+        || c == '%'
+        || c == '?'
+        || c == '&'
+        || c == '!'
+        || c == '$'
+        || c == '#'
+        || c == '*'
+        || c == '|';
   }
 
   // ------------------------------------------------------------------ PEM private keys
@@ -150,18 +172,31 @@ public final class SecretsDetector implements Detector {
         if (base64Chars(t, from, end) < 16) {
           continue; // an empty template
         }
-        out.add(new Candidate(begin, end + endMarker.length(), "private-key", "PRIVATE_KEY",
-            label.toLowerCase(java.util.Locale.ROOT).replace(" block", ""), 0.99));
+        out.add(
+            new Candidate(
+                begin,
+                end + endMarker.length(),
+                "private-key",
+                "PRIVATE_KEY",
+                label.toLowerCase(java.util.Locale.ROOT).replace(" block", ""),
+                0.99));
         from = end + endMarker.length();
       } else {
         // a truncated key: report the header and the rest of the block's lines
         int stop = from;
-        while (stop < limit && t.charAt(stop) != '-' && !(t.charAt(stop) == '\n' && stop + 1 < limit
-            && t.charAt(stop + 1) == '\n')) {
+        while (stop < limit
+            && t.charAt(stop) != '-'
+            && !(t.charAt(stop) == '\n' && stop + 1 < limit && t.charAt(stop + 1) == '\n')) {
           stop++;
         }
-        out.add(new Candidate(begin, stop, "private-key", "PRIVATE_KEY",
-            "truncated " + label.toLowerCase(java.util.Locale.ROOT), 0.8));
+        out.add(
+            new Candidate(
+                begin,
+                stop,
+                "private-key",
+                "PRIVATE_KEY",
+                "truncated " + label.toLowerCase(java.util.Locale.ROOT),
+                0.8));
         from = stop;
       }
     }
@@ -194,15 +229,22 @@ public final class SecretsDetector implements Detector {
       k--;
     }
     if (k >= 5 && t.startsWith("\"type\"", k - 5)) {
-      out.add(new Candidate(at + 1, at + 16, "gcp-service-account", "GCP_SERVICE_ACCOUNT",
-          "Google Cloud service-account key file", 0.6));
+      out.add(
+          new Candidate(
+              at + 1,
+              at + 16,
+              "gcp-service-account",
+              "GCP_SERVICE_ACCOUNT",
+              "Google Cloud service-account key file",
+              0.6));
     }
   }
 
   // ------------------------------------------------------------------ Authorization headers
 
-  private static final String[] SCHEMES = {"Bearer ", "Basic ", "Token ", "token ", "bearer ",
-      "basic ", "Api-Token ", "ApiKey ", "Digest "};
+  private static final String[] SCHEMES = {
+    "Bearer ", "Basic ", "Token ", "token ", "bearer ", "basic ", "Api-Token ", "ApiKey ", "Digest "
+  };
 
   private static void headers(String t, List<Candidate> out) {
     int from = 0;
@@ -212,8 +254,12 @@ public final class SecretsDetector implements Detector {
       from = k;
       int n = t.length();
       int stop = Math.min(n, k + 6);
-      while (k < stop && (t.charAt(k) == '"' || t.charAt(k) == '\'' || t.charAt(k) == ':'
-          || t.charAt(k) == '=' || t.charAt(k) == ' ')) {
+      while (k < stop
+          && (t.charAt(k) == '"'
+              || t.charAt(k) == '\''
+              || t.charAt(k) == ':'
+              || t.charAt(k) == '='
+              || t.charAt(k) == ' ')) {
         k++;
       }
       for (String scheme : SCHEMES) {
@@ -233,14 +279,28 @@ public final class SecretsDetector implements Detector {
       if (SecretText.isPlaceholder(v) || SecretText.entropy(v) < 3.0) {
         continue;
       }
-      out.add(new Candidate(s, k, "authorization-header", "ACCESS_TOKEN",
-          "credential in an Authorization header", 0.9));
+      out.add(
+          new Candidate(
+              s,
+              k,
+              "authorization-header",
+              "ACCESS_TOKEN",
+              "credential in an Authorization header",
+              0.9));
     }
   }
 
   private static boolean isCredentialChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-        || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '=';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_'
+        || c == '.'
+        || c == '~'
+        || c == '+'
+        || c == '/'
+        || c == '=';
   }
 
   /** {@code indexOf} for an all-lower-case ASCII needle, ignoring the case of the haystack. */
@@ -265,7 +325,8 @@ public final class SecretsDetector implements Detector {
     while ((at = t.indexOf("curl", from)) >= 0) {
       from = at + 4;
       int lineEnd = t.indexOf('\n', from);
-      int limit = Math.min(lineEnd < 0 ? t.length() : lineEnd + 400, Math.min(t.length(), from + 2000));
+      int limit =
+          Math.min(lineEnd < 0 ? t.length() : lineEnd + 400, Math.min(t.length(), from + 2000));
       int k = from;
       while (k < limit) {
         int flag = nextUserFlag(t, k, limit);
@@ -282,7 +343,10 @@ public final class SecretsDetector implements Detector {
           k++;
         }
         int userStart = k;
-        while (k < limit && t.charAt(k) != ':' && !Character.isWhitespace(t.charAt(k)) && k - userStart < 128) {
+        while (k < limit
+            && t.charAt(k) != ':'
+            && !Character.isWhitespace(t.charAt(k))
+            && k - userStart < 128) {
           k++;
         }
         if (k >= limit || t.charAt(k) != ':' || k == userStart) {
@@ -300,16 +364,25 @@ public final class SecretsDetector implements Detector {
         }
         int ps = k;
         char close = quoted ? q : pquoted ? pq : 0;
-        while (k < limit && k - ps < 256 && (close != 0 ? t.charAt(k) != close : !Character.isWhitespace(t.charAt(k)))) {
+        while (k < limit
+            && k - ps < 256
+            && (close != 0 ? t.charAt(k) != close : !Character.isWhitespace(t.charAt(k)))) {
           k++;
         }
         String pw = t.substring(ps, k);
-        if (pw.length() < 4 || SecretText.isPlaceholder(pw) || SecretText.isPlaceholder(user)
-            || pw.contains("$(") || pw.contains("${") || pw.indexOf('[') >= 0
-            || SecretText.looksLikeCode(pw) || SecretText.entropy(pw) < 2.5) {
+        if (pw.length() < 4
+            || SecretText.isPlaceholder(pw)
+            || SecretText.isPlaceholder(user)
+            || pw.contains("$(")
+            || pw.contains("${")
+            || pw.indexOf('[') >= 0
+            || SecretText.looksLikeCode(pw)
+            || SecretText.entropy(pw) < 2.5) {
           continue;
         }
-        out.add(new Candidate(ps, k, "curl-basic-auth", "PASSWORD", "password on a curl command line", 0.85));
+        out.add(
+            new Candidate(
+                ps, k, "curl-basic-auth", "PASSWORD", "password on a curl command line", 0.85));
       }
     }
   }
@@ -336,8 +409,10 @@ public final class SecretsDetector implements Detector {
   /** Overlapping candidates: the higher score wins, then the longer span. */
   private static List<Candidate> resolve(List<Candidate> found) {
     List<Candidate> sorted = new ArrayList<>(found);
-    sorted.sort(Comparator.comparingDouble((Candidate c) -> -c.score())
-        .thenComparingInt(c -> -(c.end() - c.start())).thenComparingInt(Candidate::start));
+    sorted.sort(
+        Comparator.comparingDouble((Candidate c) -> -c.score())
+            .thenComparingInt(c -> -(c.end() - c.start()))
+            .thenComparingInt(Candidate::start));
     List<Candidate> kept = new ArrayList<>();
     for (Candidate c : sorted) {
       boolean clash = false;
@@ -359,14 +434,18 @@ public final class SecretsDetector implements Detector {
     List<Finding> out = new ArrayList<>(kept.size());
     for (Candidate c : kept) {
       double score = Math.min(1.0, Math.max(0.0, c.score()));
-      out.add(Finding.builder(ID, Category.SENSITIVE_INFORMATION)
-          .score(score)
-          .confidence(score >= 0.9 ? Confidence.HIGH : score >= 0.7 ? Confidence.MEDIUM : Confidence.LOW)
-          .span(c.start(), c.end())
-          .message(c.description())
-          .entity(c.entity())
-          .metadata("format", c.format())
-          .build());
+      out.add(
+          Finding.builder(ID, Category.SENSITIVE_INFORMATION)
+              .score(score)
+              .confidence(
+                  score >= 0.9
+                      ? Confidence.HIGH
+                      : score >= 0.7 ? Confidence.MEDIUM : Confidence.LOW)
+              .span(c.start(), c.end())
+              .message(c.description())
+              .entity(c.entity())
+              .metadata("format", c.format())
+              .build());
     }
     return List.copyOf(out);
   }

@@ -14,8 +14,8 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>{@code disabled-formats} — comma-separated format names to switch off; default none.
- *   <li>{@code generic} — also report generic {@code name = value} credential assignments;
- *       default {@value #DEFAULT_GENERIC}.
+ *   <li>{@code generic} — also report generic {@code name = value} credential assignments; default
+ *       {@value #DEFAULT_GENERIC}.
  *   <li>{@code min-entropy} — Shannon entropy, in bits per char, a generic value needs; default
  *       {@value #DEFAULT_MIN_ENTROPY}.
  * </ul>
@@ -35,8 +35,13 @@ public final class SecretsDetectorProvider implements DetectorProvider {
     List<String> disabled = config.getList("disabled-formats");
     for (String f : disabled) {
       if (!known.contains(f)) {
-        throw new GuardConfigurationException("Unknown format '" + f + "' for "
-            + config.fullKey("disabled-formats") + ": expected some of " + known);
+        throw new GuardConfigurationException(
+            "Unknown format '"
+                + f
+                + "' for "
+                + config.fullKey("disabled-formats")
+                + ": expected some of "
+                + known);
       }
     }
     List<SecretRule> rules = new ArrayList<>();
@@ -47,8 +52,12 @@ public final class SecretsDetectorProvider implements DetectorProvider {
     }
     double minEntropy = config.getDouble("min-entropy", DEFAULT_MIN_ENTROPY);
     if (!(minEntropy >= 0 && minEntropy <= 8)) {
-      throw new GuardConfigurationException("Invalid value '" + minEntropy + "' for "
-          + config.fullKey("min-entropy") + ": expected a number between 0 and 8");
+      throw new GuardConfigurationException(
+          "Invalid value '"
+              + minEntropy
+              + "' for "
+              + config.fullKey("min-entropy")
+              + ": expected a number between 0 and 8");
     }
     return new SecretsDetector(rules, config.getBoolean("generic", DEFAULT_GENERIC), minEntropy);
   }
