@@ -1,8 +1,8 @@
 package dev.llmguard.detect.pii;
 
-import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.PhoneNumberUtil.Leniency;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.List;
 
 /**
@@ -18,6 +18,9 @@ final class PhoneScanner {
   private static final int MAX_DIGITS = 20;
   private static final int MAX_WINDOW = 48;
 
+  /** Windows per scan tried against the fallback regions; bounds the cost on number-heavy text. */
+  static final int MAX_FALLBACK_WINDOWS = 64;
+
   private final List<String> regions;
 
   /**
@@ -27,16 +30,17 @@ final class PhoneScanner {
     this.regions = List.copyOf(regions);
   }
 
-  void scan(String t, List<PiiMatch> out) {
+  void scan(String t, int from, int to, List<PiiMatch> out, int[] fallbackBudget) {
     int n = t.length();
-    int i = 0;
-    while (i < n) {
+    int i = from;
+    while (i < to) {
       char c = t.charAt(i);
       if (!(Scanners.isDigit(c) || c == '+' || c == '(')) {
         i++;
         continue;
       }
       if (i > 0 && Scanners.isWordChar(t.charAt(i - 1))) {
+        i++; // glued to a word: not the start of a number
         while (i < n && Scanners.isWordChar(t.charAt(i))) {
           i++;
         }
@@ -64,43 +68,119 @@ final class PhoneScanner {
           && digits <= MAX_DIGITS
           && end - i <= MAX_WINDOW
           && (end >= n || !Scanners.isWordChar(t.charAt(end)))) {
-        find(t, i, end, out);
+        find(t, i, end, out, fallbackBudget);
       }
       i = Math.max(j, i + 1);
     }
   }
 
-  private void find(String t, int s, int e, List<PiiMatch> out) {
+  private void find(String t, int s, int e, List<PiiMatch> out, int[] fallbackBudget) {
     String window = t.substring(s, e);
     if (startsWithDate(window) || (window.charAt(0) != '+' && followedByName(t, e))) {
       return;
     }
-    // 1. a valid number in the default region, or written internationally
-    if (add(window, s, regions.get(0), Leniency.VALID, 0.85, out)) {
+    if (window.charAt(0) == '+') {
+      // written internationally: the country code says which region's rules apply
+      PhoneNumber n = parse(window);
+      if (n != null && UTIL.isValidNumber(n)) {
+        out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.85));
+      } else if (n != null && UTIL.isPossibleNumber(n)) {
+        out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.6));
+      }
       return;
     }
-    // 2. a valid number of a fallback region, written the way that region writes them
+    String digits = nationalDigits(window);
+    // 1. a valid number of the default region
+    if (validIn(regions.get(0), digits)) {
+      out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.85));
+      return;
+    }
+    // 2. well formed in the layout of the North American numbering plan (3-3-4 digits)
+    if (NANP_LAYOUT.matcher(window).matches()) {
+      out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.6));
+      return;
+    }
+    // 3. a valid number of a fallback region, written with separators the way that region does
+    boolean grouped = digits.length() < window.length();
     boolean national = window.charAt(0) == '0' || window.charAt(0) == '(' || !hasLongGroup(window);
-    if (national) {
+    if (grouped && national && fallbackBudget[0]-- > 0) {
       for (int r = 1; r < regions.size(); r++) {
-        if (add(window, s, regions.get(r), Leniency.VALID, 0.7, out)) {
+        if (validIn(regions.get(r), digits)) {
+          out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.7));
           return;
         }
       }
     }
-    // 3. a well-formed but unassigned number: written internationally, or in the layout of the
-    // North American numbering plan (3-3-4 digits) that the default region US uses
-    if (window.charAt(0) == '+') {
-      add(window, s, regions.get(0), Leniency.POSSIBLE, 0.6, out);
-    } else if (NANP_LAYOUT.matcher(window).matches()) {
-      int skip = window.startsWith("001") ? 4 : 0; // the IDD prefix some writers put before +1
-      add(window.substring(skip), s + skip, regions.get(0), Leniency.POSSIBLE, 0.6, out);
-      if (skip > 0 && !out.isEmpty()) {
-        PiiMatch last = out.get(out.size() - 1);
-        if (last.start() == s + skip) {
-          out.set(out.size() - 1, new PiiMatch(last.entity(), s, last.end(), last.score()));
-        }
+  }
+
+  /** The window's digits, without an extension such as {@code x123}. */
+  private static String nationalDigits(String window) {
+    StringBuilder d = new StringBuilder(window.length());
+    for (int i = 0; i < window.length(); i++) {
+      char c = window.charAt(i);
+      if (c == 'x') {
+        break;
       }
+      if (Scanners.isDigit(c)) {
+        d.append(c);
+      }
+    }
+    return d.toString();
+  }
+
+  /**
+   * Whether {@code digits}, written nationally, form a valid number of {@code region}. Builds the
+   * number directly from the region's metadata (country code, trunk prefix): libphonenumber's own
+   * parser costs several times more than the validity check.
+   */
+  private static boolean validIn(String region, String digits) {
+    if (digits.length() < 4 || digits.length() > 17) {
+      return false;
+    }
+    String nsn = digits;
+    String prefix = nationalPrefix(region);
+    if (!prefix.isEmpty() && nsn.startsWith(prefix)) {
+      nsn = nsn.substring(prefix.length());
+    } else if (region.equals("US") && nsn.length() == 11 && nsn.startsWith("1")) {
+      nsn = nsn.substring(1);
+    }
+    if (nsn.isEmpty() || nsn.length() > 17) {
+      return false;
+    }
+    PhoneNumber n = new PhoneNumber().setCountryCode(UTIL.getCountryCodeForRegion(region));
+    boolean keepsZero = nsn != digits && prefix.equals("0") && region.equals("IT");
+    if (keepsZero) {
+      n.setItalianLeadingZero(true);
+    }
+    n.setNationalNumber(Long.parseLong(nsn));
+    int zeros = 0;
+    while (zeros < nsn.length() - 1 && nsn.charAt(zeros) == '0') {
+      zeros++;
+    }
+    if (zeros > 0) {
+      n.setItalianLeadingZero(true).setNumberOfLeadingZeros(zeros);
+    }
+    return UTIL.isValidNumberForRegion(n, region);
+  }
+
+  private static final java.util.Map<String, String> NATIONAL_PREFIXES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The region's trunk prefix ({@code 0} in most of Europe), or empty. */
+  private static String nationalPrefix(String region) {
+    return NATIONAL_PREFIXES.computeIfAbsent(
+        region,
+        r -> {
+          String p = UTIL.getNddPrefixForRegion(r, true);
+          return p == null ? "" : p;
+        });
+  }
+
+  private static PhoneNumber parse(String window) {
+    try {
+      return UTIL.parse(window, "ZZ");
+    } catch (NumberParseException e) {
+      return null;
     }
   }
 
@@ -115,16 +195,6 @@ final class PhoneScanner {
     }
     char c = t.charAt(e + 1);
     return Character.isUpperCase(c) && Character.isLowerCase(t.charAt(e + 2));
-  }
-
-  private static boolean add(
-      String window, int s, String region, Leniency leniency, double score, List<PiiMatch> out) {
-    boolean found = false;
-    for (PhoneNumberMatch m : UTIL.findNumbers(window, region, leniency, 5)) {
-      out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s + m.start(), s + m.end(), score));
-      found = true;
-    }
-    return found;
   }
 
   /**
@@ -175,7 +245,6 @@ final class PhoneScanner {
         || c == '.'
         || c == '('
         || c == ')'
-        || c == '/'
         || c == '+'
         || c == '\u00A0';
   }

@@ -67,26 +67,59 @@ public final class PiiDetector implements Detector {
     if (entities.contains(PiiEntity.EMAIL)) {
       Scanners.emails(t, matches);
     }
-    if (entities.contains(PiiEntity.IBAN_CODE)) {
-      Scanners.ibans(t, matches);
-    }
-    if (entities.contains(PiiEntity.CREDIT_CARD)) {
-      Scanners.cards(t, matches);
-    }
-    if (entities.contains(PiiEntity.US_SSN)) {
-      Scanners.ssns(t, matches);
-    }
     if (entities.contains(PiiEntity.IP_ADDRESS)) {
-      Scanners.ipv4(t, matches);
       Scanners.ipv6(t, matches);
     }
-    if (entities.contains(PiiEntity.PHONE_NUMBER)) {
-      phones.scan(t, matches);
-    }
+    scanDigitClusters(t, matches);
     if (matches.isEmpty()) {
       return List.of();
     }
     return toFindings(resolveOverlaps(matches));
+  }
+
+  /**
+   * Every other entity contains digits: find each cluster of digits and separators once, and run
+   * the scanners only around it, so text without numbers costs one pass.
+   */
+  private void scanDigitClusters(String t, List<PiiMatch> matches) {
+    int n = t.length();
+    int[] fallbackBudget = {PhoneScanner.MAX_FALLBACK_WINDOWS};
+    int i = 0;
+    while (i < n) {
+      if (!Scanners.isDigit(t.charAt(i))) {
+        i++;
+        continue;
+      }
+      int s = i;
+      while (i < n
+          && (Scanners.isDigit(t.charAt(i))
+              || (isSeparator(t.charAt(i)) && i + 1 < n && Scanners.isDigit(t.charAt(i + 1))))) {
+        i++;
+      }
+      // look a few chars back for '+', '(' and an IBAN's country code
+      int from = Math.max(0, s - 4);
+      int to = i;
+      if (entities.contains(PiiEntity.IBAN_CODE)) {
+        Scanners.ibans(t, from, to, matches);
+      }
+      if (entities.contains(PiiEntity.CREDIT_CARD)) {
+        Scanners.cards(t, s, to, matches);
+      }
+      if (entities.contains(PiiEntity.US_SSN)) {
+        Scanners.ssns(t, s, to, matches);
+      }
+      if (entities.contains(PiiEntity.IP_ADDRESS)) {
+        Scanners.ipv4(t, s, to, matches);
+      }
+      if (entities.contains(PiiEntity.PHONE_NUMBER)) {
+        phones.scan(t, from, to, matches, fallbackBudget);
+      }
+      i = Math.max(i, s + 1);
+    }
+  }
+
+  private static boolean isSeparator(char c) {
+    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
   }
 
   /**

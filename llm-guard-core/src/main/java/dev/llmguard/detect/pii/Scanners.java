@@ -89,11 +89,11 @@ final class Scanners {
    * Payment cards: 12 to 19 digits, optionally in groups separated by one space or hyphen, not
    * glued to other digits or letters, passing the Luhn check and a known issuer range.
    */
-  static void cards(String t, List<PiiMatch> out) {
+  static void cards(String t, int from, int to, List<PiiMatch> out) {
     int n = t.length();
-    int i = 0;
+    int i = from;
     char[] digits = new char[19];
-    while (i < n) {
+    while (i < to) {
       char c = t.charAt(i);
       if (!isDigit(c) || (i > 0 && isWordChar(t.charAt(i - 1)))) {
         i++;
@@ -218,9 +218,9 @@ final class Scanners {
    * consistently), with the SSA validity rules: no area 000, 666 or 900–999, no group 00, no serial
    * 0000, and not the well-known specimen numbers.
    */
-  static void ssns(String t, List<PiiMatch> out) {
+  static void ssns(String t, int from, int to, List<PiiMatch> out) {
     int n = t.length();
-    for (int i = 0; i + 11 <= n; i++) {
+    for (int i = from; i < to && i + 11 <= n; i++) {
       if (!isDigit(t.charAt(i))) {
         continue;
       }
@@ -295,9 +295,9 @@ final class Scanners {
    * IBANs, compact or printed in groups of four separated by single spaces: the country code must
    * be known, the length must be that country's and the ISO 7064 mod-97 check must hold.
    */
-  static void ibans(String t, List<PiiMatch> out) {
+  static void ibans(String t, int from, int to, List<PiiMatch> out) {
     int n = t.length();
-    for (int i = 0; i + 15 <= n; i++) {
+    for (int i = from; i < to && i + 15 <= n; i++) {
       char a = t.charAt(i);
       if (a < 'A' || a > 'Z') {
         continue;
@@ -361,9 +361,9 @@ final class Scanners {
 
   // ---------------------------------------------------------------- IP addresses
 
-  static void ipv4(String t, List<PiiMatch> out) {
+  static void ipv4(String t, int from, int to, List<PiiMatch> out) {
     int n = t.length();
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
       if (!isDigit(t.charAt(i))) {
         continue;
       }
