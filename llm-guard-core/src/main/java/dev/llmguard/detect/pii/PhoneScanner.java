@@ -240,12 +240,6 @@ final class PhoneScanner {
   }
 
   private static boolean isPhonePunct(char c) {
-    return c == ' '
-        || c == '-'
-        || c == '.'
-        || c == '('
-        || c == ')'
-        || c == '+'
-        || c == '\u00A0';
+    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+' || c == '\u00A0';
   }
 }

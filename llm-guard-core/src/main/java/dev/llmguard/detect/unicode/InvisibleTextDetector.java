@@ -145,10 +145,14 @@ public final class InvisibleTextDetector implements Detector {
         return InvisibleKind.ZERO_WIDTH;
       case 0xFEFF: // byte-order mark: legitimate only as the first char
         return i == 0 ? null : InvisibleKind.ZERO_WIDTH;
-      case 0x200D: // zero width joiner: legitimate between emoji
-        return isPictograph(prevCodePoint(t, i)) && isPictograph(nextCodePoint(t, i + len))
-            ? null
-            : InvisibleKind.ZERO_WIDTH;
+      case 0x200D: // zero width joiner: legitimate between emoji and in Indic conjuncts
+        {
+          int prev = prevCodePoint(t, i);
+          int next = nextCodePoint(t, i + len);
+          boolean emoji = isPictograph(prev) && isPictograph(next);
+          boolean conjunct = needsJoinerControl(prev) && needsJoinerControl(next);
+          return emoji || conjunct ? null : InvisibleKind.ZERO_WIDTH;
+        }
       case 0x200C: // zero width non-joiner: legitimate between letters of joining scripts
         return needsJoinerControl(prevCodePoint(t, i))
                 && needsJoinerControl(nextCodePoint(t, i + len))
