@@ -94,7 +94,7 @@ public final class TokenLimitDetector implements Detector {
     }
     // tokenize at most the prefix that must hold more than maxTokens tokens if the text does
     int cap = (int) Math.min(t.length(), (maxTokens + 1L) * MAX_CHARS_PER_TOKEN);
-    String prefix = cap < t.length() ? t.substring(0, cap) : t;
+    String prefix = wellFormed(cap < t.length() ? t.substring(0, cap) : t);
     EncodingResult r = encoding.encodeOrdinary(prefix, maxTokens + 1);
     int count = r.getTokens().size();
     long estimate;
@@ -119,5 +119,23 @@ public final class TokenLimitDetector implements Detector {
         .metadata("max_tokens", Integer.toString(maxTokens))
         .metadata("tokens", exact ? Integer.toString(count) : "~" + estimate)
         .build();
+  }
+
+  /** The tokenizer needs valid UTF-16: a lone surrogate becomes U+FFFD (one char for one). */
+  static String wellFormed(String s) {
+    char[] fixed = null;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        if (fixed == null) {
+          fixed = s.toCharArray();
+        }
+        fixed[i] = '\uFFFD';
+      }
+    }
+    return fixed == null ? s : new String(fixed);
   }
 }
