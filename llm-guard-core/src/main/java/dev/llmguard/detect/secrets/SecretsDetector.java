@@ -124,28 +124,24 @@ public final class SecretsDetector implements Detector {
     }
   }
 
-  /** Chars that occur inside credentials, URLs and {@code key=value} pairs. */
+  private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      TOKEN_CHARS[c] = true;
+      TOKEN_CHARS[Character.toUpperCase(c)] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      TOKEN_CHARS[c] = true;
+    }
+    for (char c : "_-+/=.~:@%?&!$#*|".toCharArray()) {
+      TOKEN_CHARS[c] = true;
+    }
+  }
+
+  /** Chars that occur inside credentials, URLs and {@code key=value} pairs (ASCII only). */
   static boolean isTokenChar(char c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || c == '_'
-        || c == '-'
-        || c == '+'
-        || c == '/'
-        || c == '='
-        || c == '.'
-        || c == '~'
-        || c == ':'
-        || c == '@'
-        || c == '%'
-        || c == '?'
-        || c == '&'
-        || c == '!'
-        || c == '$'
-        || c == '#'
-        || c == '*'
-        || c == '|';
+    return c < 128 && TOKEN_CHARS[c];
   }
 
   // ------------------------------------------------------------------ PEM private keys
@@ -247,11 +243,21 @@ public final class SecretsDetector implements Detector {
   };
 
   private static void headers(String t, List<Candidate> out) {
+    headers(t, "uthorization", out);
+    headers(t, "UTHORIZATION", out);
+  }
+
+  /** After each {@code [Aa]uthorization}: the scheme and the credential. */
+  private static void headers(String t, String marker, List<Candidate> out) {
     int from = 0;
-    int at;
-    while ((at = indexOfIgnoreCaseAscii(t, "authorization", from)) >= 0) {
+    int found;
+    while ((found = t.indexOf(marker, from)) >= 0) {
+      int at = found - 1;
+      from = found + marker.length();
+      if (at < 0 || (t.charAt(at) != 'A' && t.charAt(at) != 'a')) {
+        continue;
+      }
       int k = at + 13;
-      from = k;
       int n = t.length();
       int stop = Math.min(n, k + 6);
       while (k < stop
@@ -301,20 +307,6 @@ public final class SecretsDetector implements Detector {
         || c == '+'
         || c == '/'
         || c == '=';
-  }
-
-  /** {@code indexOf} for an all-lower-case ASCII needle, ignoring the case of the haystack. */
-  static int indexOfIgnoreCaseAscii(String t, String needle, int from) {
-    int n = t.length() - needle.length();
-    char first = needle.charAt(0);
-    char firstUp = Character.toUpperCase(first);
-    for (int i = Math.max(0, from); i <= n; i++) {
-      char c = t.charAt(i);
-      if ((c == first || c == firstUp) && t.regionMatches(true, i, needle, 0, needle.length())) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   // ------------------------------------------------------------------ curl -u user:password

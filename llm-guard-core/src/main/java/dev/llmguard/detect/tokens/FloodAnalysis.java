@@ -127,15 +127,16 @@ final class FloodAnalysis {
     int words = 0;
     int i = 0;
     while (i < n) {
-      while (i < n && !Character.isLetterOrDigit(t.charAt(i))) {
+      while (i < n && !isWordChar(t.charAt(i))) {
         i++;
       }
       if (i >= n) {
         break;
       }
       long h = 1125899906842597L;
-      while (i < n && Character.isLetterOrDigit(t.charAt(i))) {
-        h = 31 * h + Character.toLowerCase(t.charAt(i));
+      char c;
+      while (i < n && isWordChar(c = t.charAt(i))) {
+        h = 31 * h + (c < 128 ? (c | 0x20) : Character.toLowerCase(c));
         i++;
       }
       words++;
@@ -178,6 +179,13 @@ final class FloodAnalysis {
             "%.0f%% of %d word trigrams are repeats",
             repeated * 100,
             total));
+  }
+
+  private static boolean isWordChar(char c) {
+    if (c < 128) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+    return Character.isLetterOrDigit(c);
   }
 
   private static long mix(long z) {

@@ -1,7 +1,6 @@
 package dev.llmguard.detect.tokens;
 
 import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingResult;
 import dev.llmguard.spi.Category;
 import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
@@ -88,27 +87,29 @@ public final class TokenLimitDetector implements Detector {
   /** No token of the supported encodings covers more chars than this, in practice. */
   static final int MAX_CHARS_PER_TOKEN = 64;
 
+  /** First prefix tried, in chars per allowed token: ordinary text needs about four. */
+  static final int FIRST_PREFIX_CHARS_PER_TOKEN = 6;
+
   private Finding limit(String t) {
-    if ((long) t.length() * 3 <= maxTokens) {
-      return null; // even at one token per UTF-8 byte the text fits
+    if (utf8Length(t, maxTokens) <= maxTokens) {
+      return null; // a token covers at least one UTF-8 byte, so the text fits
     }
-    // tokenize at most the prefix that must hold more than maxTokens tokens if the text does
-    int cap = (int) Math.min(t.length(), (maxTokens + 1L) * MAX_CHARS_PER_TOKEN);
-    String prefix = wellFormed(cap < t.length() ? t.substring(0, cap) : t);
-    EncodingResult r = encoding.encodeOrdinary(prefix, maxTokens + 1);
-    int count = r.getTokens().size();
-    long estimate;
-    if (r.isTruncated()) {
-      int covered = Math.max(1, r.getLastProcessedCharacterIndex() + 1);
-      estimate = Math.max(maxTokens + 1L, Math.round(count * (t.length() / (double) covered)));
-    } else {
-      estimate = Math.round(count * (t.length() / (double) prefix.length()));
-      if (estimate <= maxTokens) {
-        return null;
-      }
+    // Count a prefix first: if it alone exceeds the limit, the whole text does. Only a text that
+    // packs many chars into each token (a flood) needs the longer prefix.
+    long n = t.length();
+    int first = (int) Math.min(n, (long) maxTokens * FIRST_PREFIX_CHARS_PER_TOKEN);
+    int count = count(t, first);
+    int counted = first;
+    if (count <= maxTokens && first < n) {
+      counted = (int) Math.min(n, (maxTokens + 1L) * MAX_CHARS_PER_TOKEN);
+      count = count(t, counted);
     }
-    boolean exact = !r.isTruncated() && prefix.length() == t.length();
-    double over = estimate / (double) maxTokens;
+    boolean exact = counted == n;
+    long estimate = exact ? count : Math.round(count * (n / (double) counted));
+    if (count <= maxTokens && (exact || estimate <= maxTokens)) {
+      return null;
+    }
+    double over = Math.max(count, estimate) / (double) maxTokens;
     double score = Math.min(1.0, 0.7 + 0.3 * Math.min(1.0, over - 1.0));
     return Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
         .score(score)
@@ -119,6 +120,32 @@ public final class TokenLimitDetector implements Detector {
         .metadata("max_tokens", Integer.toString(maxTokens))
         .metadata("tokens", exact ? Integer.toString(count) : "~" + estimate)
         .build();
+  }
+
+  /** Tokens in the first {@code chars} chars of {@code t}, cut at a space where possible. */
+  private int count(String t, int chars) {
+    int end = chars;
+    if (end < t.length()) {
+      int space = t.lastIndexOf(' ', end);
+      if (space > end - 64 && space > 0) {
+        end = space;
+      }
+    }
+    return encoding.countTokensOrdinary(wellFormed(end == t.length() ? t : t.substring(0, end)));
+  }
+
+  /** UTF-8 length of {@code s}, or any value above {@code stopAbove} once it is exceeded. */
+  static long utf8Length(String s, int stopAbove) {
+    long bytes = 0;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+      if (bytes > stopAbove) {
+        return bytes;
+      }
+    }
+    return bytes;
   }
 
   /** The tokenizer needs valid UTF-16: a lone surrogate becomes U+FFFD (one char for one). */
