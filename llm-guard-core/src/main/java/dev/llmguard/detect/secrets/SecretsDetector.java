@@ -41,9 +41,13 @@ public final class SecretsDetector implements Detector {
   private final List<SecretRule> rules;
   private final Assignments assignments;
 
-  SecretsDetector(List<SecretRule> rules, boolean generic, double minEntropy) {
+  private final Set<String> disabled;
+
+  SecretsDetector(
+      List<SecretRule> rules, boolean generic, double minEntropy, Set<String> disabled) {
     this.rules = List.copyOf(rules);
     this.assignments = generic ? new Assignments(minEntropy) : null;
+    this.disabled = Set.copyOf(disabled);
   }
 
   @Override
@@ -70,6 +74,9 @@ public final class SecretsDetector implements Detector {
     curlUser(t, found);
     if (assignments != null) {
       assignments.scan(t, found);
+    }
+    if (!disabled.isEmpty()) {
+      found.removeIf(c -> disabled.contains(c.format()));
     }
     if (found.isEmpty()) {
       return List.of();

@@ -50,6 +50,7 @@ public final class SecretsDetectorProvider implements DetectorProvider {
         rules.add(r);
       }
     }
+    Set<String> off = Set.copyOf(disabled);
     double minEntropy = config.getDouble("min-entropy", DEFAULT_MIN_ENTROPY);
     if (!(minEntropy >= 0 && minEntropy <= 8)) {
       throw new GuardConfigurationException(
@@ -59,15 +60,45 @@ public final class SecretsDetectorProvider implements DetectorProvider {
               + config.fullKey("min-entropy")
               + ": expected a number between 0 and 8");
     }
-    return new SecretsDetector(rules, config.getBoolean("generic", DEFAULT_GENERIC), minEntropy);
+    return new SecretsDetector(
+        rules, config.getBoolean("generic", DEFAULT_GENERIC), minEntropy, off);
   }
 
-  /** The names of the built-in token formats (values of the {@code format} metadata). */
+  /** Formats found from context rather than by a token pattern. */
+  static final List<String> CONTEXT_FORMATS =
+      List.of(
+          "private-key",
+          "gcp-service-account",
+          "authorization-header",
+          "curl-basic-auth",
+          "generic-password",
+          "generic-secret",
+          "aws-secret-access-key",
+          "bundler-credentials",
+          "ibm-cloud-credential",
+          "softlayer-api-key",
+          "cloudant-credential",
+          "okta-token",
+          "sumologic-key",
+          "snyk-token",
+          "hubspot-api-key",
+          "heroku-api-key",
+          "atlassian-api-token",
+          "sonar-token",
+          "azure-secret",
+          "gcp-secret",
+          "facebook-secret",
+          "twilio-secret",
+          "github-secret",
+          "database-password");
+
+  /** The names of every built-in format (values of the {@code format} metadata). */
   public static List<String> formats() {
-    List<String> names = new ArrayList<>();
+    Set<String> names = new java.util.LinkedHashSet<>();
     for (SecretRule r : SecretRules.ALL) {
       names.add(r.format());
     }
+    names.addAll(CONTEXT_FORMATS);
     return List.copyOf(names);
   }
 }

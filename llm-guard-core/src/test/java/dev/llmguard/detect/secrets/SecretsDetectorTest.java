@@ -148,6 +148,15 @@ class SecretsDetectorTest extends DetectorContractTest {
   }
 
   @Test
+  void contextFormatsSuchAsPrivateKeysCanBeDisabledToo() {
+    Detector noPem =
+        provider().create(DetectorConfig.of("secrets", Map.of("disabled-formats", "private-key")));
+    String pem = fixture("private-key")[2];
+    assertThat(scan(detector, pem)).isNotEmpty();
+    assertThat(scan(noPem, pem)).isEmpty();
+  }
+
+  @Test
   void unknownFormatNamesAreRejectedNamingTheKey() {
     assertThatThrownBy(
             () ->
