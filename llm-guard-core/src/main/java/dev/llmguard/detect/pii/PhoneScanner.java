@@ -41,7 +41,7 @@ final class PhoneScanner {
       }
       if (i > 0 && Scanners.isWordChar(t.charAt(i - 1))) {
         i++; // glued to a word: not the start of a number
-        while (i < n && Scanners.isWordChar(t.charAt(i))) {
+        while (i < to && Scanners.isWordChar(t.charAt(i))) {
           i++;
         }
         continue;

@@ -42,7 +42,11 @@ final class Assignments {
         return;
       }
       if (k == dash) {
-        i = Math.max(k + 1, flag(t, k, out) + 1);
+        int next = Math.max(k + 1, flag(t, k, out) + 1);
+        while (next < n && t.charAt(next) == '-') {
+          next++; // the rest of a run of dashes starts no flag
+        }
+        i = next;
         continue;
       }
       // the whole operator: = == === != !== := ::= ?= => : and so on
@@ -55,6 +59,12 @@ final class Assignments {
         opEnd++;
       }
       i = opEnd;
+      while (i < n && isOpChar(t.charAt(i))) {
+        i++; // a longer run of operator chars (====, ::::) is decoration, not an assignment
+      }
+      if (i > opEnd) {
+        continue;
+      }
       String op = t.substring(opStart, opEnd);
       if (op.equals("::") || op.contains("::") && !op.endsWith("=")) {
         continue; // C++ scopes, IPv6

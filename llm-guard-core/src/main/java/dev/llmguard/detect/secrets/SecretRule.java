@@ -34,9 +34,14 @@ record SecretRule(
     Check NONE = v -> SecretText.isMasked(v) ? 0 : 1;
   }
 
-  boolean applies(String token) {
+  /**
+   * Whether {@code token} contains one of the anchors. {@code firstChars} marks the ASCII chars
+   * present in the token, so most rules are ruled out without searching it.
+   */
+  boolean applies(String token, boolean[] firstChars) {
     for (String a : anchors) {
-      if (token.contains(a)) {
+      char c = a.charAt(0);
+      if ((c >= 128 || firstChars[c]) && token.contains(a)) {
         return true;
       }
     }

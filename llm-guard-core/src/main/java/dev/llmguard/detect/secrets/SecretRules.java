@@ -270,7 +270,7 @@ final class SecretRules {
             "discord-bot-token",
             "DISCORD_TOKEN",
             "Discord bot token",
-            new String[] {"."},
+            new String[] {"M", "N", "O"},
             "(?<![A-Za-z0-9_.-])([MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})(?![A-Za-z0-9_.-])",
             0.9,
             entropy(3.5)));
@@ -421,7 +421,7 @@ final class SecretRules {
             "JSON Web Token",
             new String[] {"eyJ"},
             B
-                + "(eyJ[A-Za-z0-9_-]{10,2000}\\.eyJ[A-Za-z0-9_-]{4,8000}(?:\\.[A-Za-z0-9_-]{0,1000})?)"
+                + "(eyJ[A-Za-z0-9_-]{10,2000}+\\.eyJ[A-Za-z0-9_-]{4,8000}+(?:\\.[A-Za-z0-9_-]{0,1000}+)?)"
                 + "(?![A-Za-z0-9_-])",
             0.85,
             SecretRules::jwt));

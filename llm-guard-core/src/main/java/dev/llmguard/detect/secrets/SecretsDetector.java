@@ -105,8 +105,12 @@ public final class SecretsDetector implements Detector {
 
   private void scanToken(String t, int s, int e, List<Candidate> out) {
     String token = t.substring(s, e);
+    boolean[] present = new boolean[128];
+    for (int i = 0; i < token.length(); i++) {
+      present[token.charAt(i)] = true; // token chars are ASCII
+    }
     for (SecretRule rule : rules) {
-      if (!rule.applies(token)) {
+      if (!rule.applies(token, present)) {
         continue;
       }
       Matcher m = rule.pattern().matcher(t);

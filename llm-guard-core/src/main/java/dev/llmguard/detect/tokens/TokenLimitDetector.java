@@ -87,25 +87,39 @@ public final class TokenLimitDetector implements Detector {
   /** No token of the supported encodings covers more chars than this, in practice. */
   static final int MAX_CHARS_PER_TOKEN = 64;
 
-  /** First prefix tried, in chars per allowed token: ordinary text needs about four. */
-  static final int FIRST_PREFIX_CHARS_PER_TOKEN = 6;
+  /** Chars tokenized per call; BPE on one giant word is slow, so no call sees more. */
+  static final int CHUNK = 2048;
+
+  /** Chunk length inside one giant word (a flood of one char, a base64 blob). */
+  static final int HARD_CHUNK = 64;
 
   private Finding limit(String t) {
     if (utf8Length(t, maxTokens) <= maxTokens) {
       return null; // a token covers at least one UTF-8 byte, so the text fits
     }
-    // Count a prefix first: if it alone exceeds the limit, the whole text does. Only a text that
-    // packs many chars into each token (a flood) needs the longer prefix.
-    long n = t.length();
-    int first = (int) Math.min(n, (long) maxTokens * FIRST_PREFIX_CHARS_PER_TOKEN);
-    int count = count(t, first);
-    int counted = first;
-    if (count <= maxTokens && first < n) {
-      counted = (int) Math.min(n, (maxTokens + 1L) * MAX_CHARS_PER_TOKEN);
-      count = count(t, counted);
+    // Count chunk by chunk and stop as soon as the limit is passed; never look further than a
+    // prefix that must exceed the limit if the text does.
+    int n = t.length();
+    int cap = (int) Math.min(n, (maxTokens + 1L) * MAX_CHARS_PER_TOKEN);
+    long count = 0;
+    int pos = 0;
+    int searchedTo = 0; // no word boundary to cut at before this index
+    while (pos < cap && count <= maxTokens) {
+      int limit = Math.min(cap, pos + CHUNK);
+      int end;
+      if (pos + HARD_CHUNK < searchedTo) {
+        end = hardCut(t, pos, limit);
+      } else {
+        end = chunkEnd(t, pos, limit);
+        if (end - pos <= HARD_CHUNK && end < t.length()) {
+          searchedTo = limit;
+        }
+      }
+      count += encoding.countTokensOrdinary(wellFormed(t.substring(pos, end)));
+      pos = end;
     }
-    boolean exact = counted == n;
-    long estimate = exact ? count : Math.round(count * (n / (double) counted));
+    boolean exact = pos == n;
+    long estimate = exact ? count : Math.round(count * (n / (double) pos));
     if (count <= maxTokens && (exact || estimate <= maxTokens)) {
       return null;
     }
@@ -118,20 +132,33 @@ public final class TokenLimitDetector implements Detector {
         .metadata("kind", "token-limit")
         .metadata("encoding", encoding.getName())
         .metadata("max_tokens", Integer.toString(maxTokens))
-        .metadata("tokens", exact ? Integer.toString(count) : "~" + estimate)
+        .metadata("tokens", exact ? Long.toString(count) : "~" + estimate)
         .build();
   }
 
-  /** Tokens in the first {@code chars} chars of {@code t}, cut at a space where possible. */
-  private int count(String t, int chars) {
-    int end = chars;
-    if (end < t.length()) {
-      int space = t.lastIndexOf(' ', end);
-      if (space > end - 64 && space > 0) {
-        end = space;
+  /**
+   * Where to end the chunk that starts at {@code pos}: just before a space that starts a new word
+   * (the tokenizers' pre-tokenizers split there too, so chunk counts add up exactly), or, inside a
+   * giant word, after {@value #HARD_CHUNK} chars (then the count may be off by a token per cut).
+   */
+  static int chunkEnd(String t, int pos, int limit) {
+    if (limit >= t.length()) {
+      return t.length();
+    }
+    for (int k = limit - 1; k > pos + CHUNK / 2; k--) {
+      if (t.charAt(k) == ' '
+          && !Character.isWhitespace(t.charAt(k - 1))
+          && Character.isLetter(t.charAt(k + 1))) {
+        return k;
       }
     }
-    return encoding.countTokensOrdinary(wellFormed(end == t.length() ? t : t.substring(0, end)));
+    return hardCut(t, pos, limit);
+  }
+
+  /** No word boundary: BPE cost grows with the square of a piece's length, so cut short. */
+  private static int hardCut(String t, int pos, int limit) {
+    int hard = Math.min(limit, pos + HARD_CHUNK);
+    return hard < t.length() && Character.isHighSurrogate(t.charAt(hard - 1)) ? hard - 1 : hard;
   }
 
   /** UTF-8 length of {@code s}, or any value above {@code stopAbove} once it is exceeded. */

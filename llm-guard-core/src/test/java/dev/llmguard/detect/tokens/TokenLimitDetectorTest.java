@@ -135,6 +135,25 @@ class TokenLimitDetectorTest extends DetectorContractTest {
   }
 
   @Test
+  void countingInChunksCutBeforeWordsGivesTheOneShotCount() {
+    var encoding =
+        com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+            .getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE);
+    String text = Fixtures.text("token-limit/prose.txt").repeat(4);
+    int sum = 0;
+    int chunks = 0;
+    for (int pos = 0; pos < text.length(); chunks++) {
+      int end =
+          TokenLimitDetector.chunkEnd(
+              text, pos, Math.min(text.length(), pos + TokenLimitDetector.CHUNK));
+      sum += encoding.countTokensOrdinary(text.substring(pos, end));
+      pos = end;
+    }
+    assertThat(chunks).isGreaterThan(3);
+    assertThat(sum).isEqualTo(encoding.countTokensOrdinary(text));
+  }
+
+  @Test
   void badSettingsAreRejectedNamingTheKey() {
     assertThatThrownBy(() -> create(Map.of("encoding", "p50k_base")))
         .isInstanceOf(GuardConfigurationException.class)
