@@ -124,6 +124,16 @@ class PiiDetectorTest extends DetectorContractTest {
   }
 
   @Test
+  void theRedactorTurnsFindingsIntoEntityPlaceholdersAndBack() {
+    String text =
+        "Mail maria.keller@posteo.de or call +1 202-456-1111; again: maria.keller@posteo.de";
+    dev.llmguard.Vault vault = new dev.llmguard.Vault();
+    String redacted = dev.llmguard.Redactor.redact(text, scan(detector, text), vault);
+    assertThat(redacted).isEqualTo("Mail [EMAIL_1] or call [PHONE_NUMBER_1]; again: [EMAIL_1]");
+    assertThat(vault.restore(redacted)).isEqualTo(text);
+  }
+
+  @Test
   void unknownEntityNamesAreRejectedNamingTheKey() {
     assertThatThrownBy(
             () -> provider().create(DetectorConfig.of("pii", Map.of("entities", "EMAIL,PASSPORT"))))

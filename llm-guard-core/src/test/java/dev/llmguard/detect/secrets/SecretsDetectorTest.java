@@ -157,6 +157,14 @@ class SecretsDetectorTest extends DetectorContractTest {
   }
 
   @Test
+  void theRedactorReplacesOnlyTheSecretValue() {
+    String[] row = fixture("stripe-secret-key");
+    String redacted =
+        dev.llmguard.Redactor.redact(row[2], scan(detector, row[2]), new dev.llmguard.Vault());
+    assertThat(redacted).isEqualTo("stripe.api_key = '[STRIPE_KEY_1]'");
+  }
+
+  @Test
   void unknownFormatNamesAreRejectedNamingTheKey() {
     assertThatThrownBy(
             () ->
