@@ -16,7 +16,8 @@ class BenchCommandTest {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(new StringWriter(), true));
     int code =
-        cl.execute("bench", "--detectors", "prompt-injection", "--sizes", "64,128", "--millis", "1");
+        cl.execute(
+            "bench", "--detectors", "prompt-injection", "--sizes", "64,128", "--millis", "1");
     assertThat(code).isEqualTo(Main.OK);
     String[] lines = out.toString().split("\n");
     assertThat(lines[0]).isEqualTo("detectors: prompt-injection");
