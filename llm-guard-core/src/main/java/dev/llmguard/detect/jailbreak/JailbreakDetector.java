@@ -107,7 +107,11 @@ public final class JailbreakDetector implements Detector {
             .spans(ev.spans(text.length(), 16))
             .message("jailbreak: " + String.join(", ", families))
             .metadata("families", String.join(",", families))
-            .metadata("signals", signals.length() > 200 ? signals.substring(0, 200) : signals)
+            .metadata(
+                "signals",
+                signals.length() > 200
+                    ? signals.substring(0, Math.max(0, signals.lastIndexOf(',', 200)))
+                    : signals)
             .build());
   }
 
