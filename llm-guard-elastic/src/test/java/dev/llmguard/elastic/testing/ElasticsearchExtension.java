@@ -9,9 +9,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Injects a running {@link ElasticsearchServer} into test constructors, lifecycle methods and test
- * methods. Shared servers are started on first use and stopped when the whole run ends; a
- * {@link Server#dedicated() dedicated} one lives as long as its test class. A server that cannot
- * start fails the test; nothing is ever skipped.
+ * methods. Shared servers are started on first use and stopped when the whole run ends; a {@link
+ * Server#dedicated() dedicated} one lives as long as its test class. A server that cannot start
+ * fails the test; nothing is ever skipped.
  *
  * <pre>{@code
  * @ExtendWith(ElasticsearchExtension.class)

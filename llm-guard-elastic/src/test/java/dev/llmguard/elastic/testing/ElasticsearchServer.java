@@ -224,7 +224,6 @@ public final class ElasticsearchServer implements AutoCloseable {
       settings.put("path.logs", instanceDir.resolve("logs").toString());
       // Tests run on a full build disk; do not let watermarks turn indices read-only.
       settings.put("cluster.routing.allocation.disk.threshold_enabled", "false");
-      settings.put("ingest.geoip.downloader.enabled", "false");
       settings.put("action.destructive_requires_name", "false");
       if (options.writeQueueSize() > 0) {
         settings.put("thread_pool.write.size", "1");
@@ -265,7 +264,13 @@ public final class ElasticsearchServer implements AutoCloseable {
     Path caZip = instanceDir.resolve("ca.zip");
     Path nodeZip = instanceDir.resolve("node.zip");
     runTool(
-        "elasticsearch-certutil", "ca", "--pem", "--silent", "--out", caZip.toString(), "--days",
+        "elasticsearch-certutil",
+        "ca",
+        "--pem",
+        "--silent",
+        "--out",
+        caZip.toString(),
+        "--days",
         "30");
     unzip(caZip, certs);
     Path caCrt = certs.resolve("ca/ca.crt");
@@ -303,7 +308,9 @@ public final class ElasticsearchServer implements AutoCloseable {
 
     // File-realm roles: roles.yml accepts the JSON role bodies as they are (JSON is YAML).
     StringBuilder roles = new StringBuilder();
-    options.roles().forEach((name, json) -> roles.append(name).append(": ").append(json).append("\n"));
+    options
+        .roles()
+        .forEach((name, json) -> roles.append(name).append(": ").append(json).append("\n"));
     Files.writeString(config.resolve("roles.yml"), roles);
     runTool("elasticsearch-users", "useradd", ADMIN_USER, "-p", ADMIN_PASSWORD, "-r", "superuser");
     for (ServerOptions.User u : options.users()) {

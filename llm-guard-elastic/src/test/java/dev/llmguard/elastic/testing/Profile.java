@@ -29,9 +29,12 @@ public enum Profile {
               .withName("secured")
               .withSecurity(
                   Map.of(
-                      SecuredUsers.WRITER_ROLE, classpathText("elastic/llm-guard-writer-role.json"),
-                      SecuredUsers.SETUP_ROLE, classpathText("elastic/llm-guard-setup-role.json"),
-                      "llm_guard_test_nothing", "{\"cluster\": [\"monitor\"]}"),
+                      SecuredUsers.WRITER_ROLE,
+                      classpathText("elastic/llm-guard-writer-role.json"),
+                      SecuredUsers.SETUP_ROLE,
+                      classpathText("elastic/llm-guard-setup-role.json"),
+                      "llm_guard_test_nothing",
+                      "{\"cluster\": [\"monitor\"]}"),
                   List.of(
                       new ServerOptions.User(
                           SecuredUsers.WRITER,

@@ -6,8 +6,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Chooses the test server injected into an {@link ElasticsearchServer} parameter. Without it a
- * test gets the shared {@link Profile#PLAIN} server.
+ * Chooses the test server injected into an {@link ElasticsearchServer} parameter. Without it a test
+ * gets the shared {@link Profile#PLAIN} server.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)

@@ -18,10 +18,15 @@ import java.util.Map;
  * @param users file-realm users besides the admin
  */
 public record ServerOptions(
-    String name, boolean security, int writeQueueSize, Map<String, String> roles, List<User> users) {
+    String name,
+    boolean security,
+    int writeQueueSize,
+    Map<String, String> roles,
+    List<User> users) {
 
   /** Plain HTTP, no security, default thread pools: the server most tests share. */
-  public static final ServerOptions PLAIN = new ServerOptions("plain", false, 0, Map.of(), List.of());
+  public static final ServerOptions PLAIN =
+      new ServerOptions("plain", false, 0, Map.of(), List.of());
 
   public ServerOptions {
     roles = Map.copyOf(new LinkedHashMap<>(roles));
