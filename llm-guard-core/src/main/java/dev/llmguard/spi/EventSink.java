@@ -1,6 +1,7 @@
 package dev.llmguard.spi;
 
 import dev.llmguard.event.GuardEvent;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -18,11 +19,11 @@ public interface EventSink extends AutoCloseable {
   void publish(List<GuardEvent> events) throws Exception;
 
   /** Delivers (or durably stores) everything taken so far. */
-  default void flush() throws Exception {}
+  default void flush() throws IOException {}
 
   /** Flushes and releases resources; idempotent. */
   @Override
-  default void close() throws Exception {
+  default void close() throws IOException {
     flush();
   }
 }
