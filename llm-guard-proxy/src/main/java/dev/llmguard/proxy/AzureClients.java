@@ -103,11 +103,11 @@ public final class AzureClients {
     return AzureOpenAIChatClient.builder().client(sdk).deployment(deployment).build();
   }
 
-  /** Few, quick retries, for the in-process stand-in. */
-  public static RetryOptions quickRetries() {
+  /** No retries: the in-process stand-in's scripted errors reach the proxy as they are. */
+  public static RetryOptions noRetries() {
     return new RetryOptions(
         new ExponentialBackoffOptions()
-            .setMaxRetries(1)
+            .setMaxRetries(0)
             .setBaseDelay(Duration.ofMillis(10))
             .setMaxDelay(Duration.ofMillis(50)));
   }

@@ -44,8 +44,8 @@ import java.util.function.UnaryOperator;
  * #run} returns.
  *
  * <p>Unless a {@code LLMGUARD_POLICY_*} variable says otherwise, the demo's policy redacts personal
- * data and secrets and blocks prompt injection, jailbreaks, data exfiltration and system-prompt
- * leaks.
+ * data and secrets (answers keep the placeholders) and blocks prompt injection, jailbreaks, data
+ * exfiltration and system-prompt leaks.
  */
 public final class Demo {
 
@@ -76,6 +76,9 @@ public final class Demo {
         .categoryAction(Category.JAILBREAK, Action.BLOCK)
         .categoryAction(Category.IMPROPER_OUTPUT, Action.BLOCK)
         .categoryAction(Category.SYSTEM_PROMPT_LEAKAGE, Action.BLOCK)
+        // Answers keep their placeholders: restoring would also undo the redaction of secrets the
+        // model itself produced (see docs/proxy.md).
+        .restoreRedacted(false)
         .build();
   }
 
@@ -117,7 +120,7 @@ public final class Demo {
               apiKey,
               DEPLOYMENT,
               azure.certificate().certificate(),
-              AzureClients.quickRetries());
+              AzureClients.noRetries());
       EventSink sink = ProxyApp.sinkFromEnvironment(env, config);
       String sinkDescription = describe(sink);
       out.println("  Events: " + sinkDescription);
@@ -161,7 +164,8 @@ public final class Demo {
                 stats.delivered(),
                 sinkDescription,
                 docs,
-                ruleHits);
+                ruleHits,
+                azure.receivedUserTexts());
         print(report);
         return report;
       }
@@ -315,6 +319,16 @@ public final class Demo {
               cats,
               tokens));
     }
+    long blocked = r.results().stream().filter(x -> x.verdict().equals("BLOCK")).count();
+    out.println();
+    out.println(
+        "The model received "
+            + r.modelReceived().size()
+            + " of "
+            + r.results().size()
+            + " requests; "
+            + blocked
+            + " were blocked by llm-guard.");
     out.println();
     out.println("Detections by category:");
     if (r.detectionsByCategory().isEmpty()) {

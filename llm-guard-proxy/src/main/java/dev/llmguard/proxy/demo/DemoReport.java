@@ -24,7 +24,8 @@ public record DemoReport(
     long eventsDelivered,
     String sinkDescription,
     long documentsIndexed,
-    Map<String, List<String>> ruleHits) {
+    Map<String, List<String>> ruleHits,
+    List<String> modelReceived) {
 
   /**
    * The outcome of one request.

@@ -65,6 +65,11 @@ public final class AzureStandIn implements AutoCloseable {
   private final SelfSignedCertificate certificate;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong completions = new AtomicLong();
+  private final java.util.concurrent.ConcurrentLinkedDeque<String> received =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+  /** Most user texts kept by {@link #receivedUserTexts()}: {@value}. */
+  public static final int MAX_KEPT_TEXTS = 1_000;
 
   private AzureStandIn(Server server, ServerConnector connector, SelfSignedCertificate cert) {
     this.server = server;
@@ -137,6 +142,20 @@ public final class AzureStandIn implements AutoCloseable {
     return completions.get();
   }
 
+  /**
+   * The last user message of the latest requests (at most {@value #MAX_KEPT_TEXTS}), oldest first.
+   */
+  public java.util.List<String> receivedUserTexts() {
+    return java.util.List.copyOf(received);
+  }
+
+  private void keep(String text) {
+    received.addLast(text);
+    while (received.size() > MAX_KEPT_TEXTS) {
+      received.pollFirst();
+    }
+  }
+
   @Override
   public void close() {
     try {
@@ -183,6 +202,7 @@ public final class AzureStandIn implements AutoCloseable {
         return true;
       }
       String lastUser = lastUserText(body.path("messages"));
+      keep(lastUser);
       StandInScript.Rule rule = script.match(lastUser);
       if (rule == null) {
         send(response, callback, 500, azureError(500, "no_script", "No scripted answer", null));
