@@ -24,6 +24,18 @@ public final class Json {
     }
   }
 
+  /** A test resource as UTF-8 text. */
+  public static String text(String name) {
+    try (InputStream in = Json.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing test resource " + name);
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static JsonNode parse(String text) {
     try {
       return OpenAiWire.MAPPER.readTree(text);
