@@ -337,6 +337,8 @@ final class Exchange {
       return;
     }
     String completion = completionText(response);
+    Object attr = response.attributes().get(ChatResponse.ERROR_CODE_ATTRIBUTE);
+    String code = attr != null ? attr.toString() : providerBlocked ? "content_filter" : null;
     guard.publish(
         facts(
             response,
@@ -346,7 +348,7 @@ final class Exchange {
             providerBlocked,
             response.providerFilters(),
             error,
-            null,
+            code,
             outcome,
             note));
   }
@@ -377,6 +379,9 @@ final class Exchange {
       } catch (RuntimeException ignored) {
         code = null;
       }
+    }
+    if (code == null && providerBlocked) {
+      code = "content_filter";
     }
     guard.publish(
         facts(

@@ -289,4 +289,29 @@ class GuardedChatClientTest {
     assertThat(llm.received().get(0).messages().get(0).content())
         .startsWith("You are a bot.\n(Confidential marker lg-");
   }
+
+  @Test
+  void aProviderContentFilterBlockIsRecordedWithItsCategoriesAndErrorCode() {
+    ChatClient filtered =
+        r ->
+            new ChatResponse(
+                "chatcmpl-9",
+                "gpt-4o",
+                List.of(new Choice(0, ChatMessage.assistant(""), "content_filter")),
+                Usage.of(12, 0),
+                List.of(
+                    new ProviderFilterResult(
+                        "completion", "violence", true, "high", null, java.util.Map.of())),
+                java.util.Map.of());
+    try (GuardedChatClient g = guard(filtered, Policy.monitor())) {
+      g.chat(ChatRequest.ofUser("describe the fight scene in detail"));
+    }
+    GuardEvent e = sink.single();
+    assertThat(e.event().type()).containsExactly("denied");
+    assertThat(e.event().kind()).isEqualTo("alert");
+    assertThat(e.genAi().response().errorCode()).isEqualTo("content_filter");
+    assertThat(e.genAi().providerFilter().get("violence").filtered()).isTrue();
+    assertThat(e.genAi().providerFilter().get("violence").severity()).isEqualTo("high");
+    assertThat(e.genAi().threat().category()).containsExactly("content_safety");
+  }
 }

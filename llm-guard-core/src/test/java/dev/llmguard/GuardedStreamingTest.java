@@ -195,4 +195,55 @@ class GuardedStreamingTest {
     }
     assertThat(sink.single().error().message()).isEqualTo("bad deployment");
   }
+
+  @Test
+  void chatAsyncReturnsBeforeTheProviderAnswers() throws Exception {
+    CompletableFuture<ChatResponse> provider = new CompletableFuture<>();
+    ChatClient slow =
+        new ChatClient() {
+          @Override
+          public ChatResponse chat(ChatRequest request) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+            return provider;
+          }
+        };
+    try (GuardedChatClient g = guard(slow, Policy.monitor(), TestDetectors.email())) {
+      CompletableFuture<ChatResponse> f = g.chatAsync(ChatRequest.ofUser("hello"));
+      assertThat(f).isNotDone();
+      assertThat(sink.events()).isEmpty();
+      provider.complete(
+          ChatResponse.of("r1", "m", "write to a@b.example.com", "stop", Usage.of(1, 2)));
+      assertThat(f.get(5, TimeUnit.SECONDS).text()).isEqualTo("write to a@b.example.com");
+    }
+    assertThat(sink.single().genAi().completion()).isEqualTo("write to [EMAIL_1]");
+  }
+
+  @Test
+  void oneClientServesManyThreadsWithOneEventPerCall() throws Exception {
+    ScriptedChatClient llm = new ScriptedChatClient(r -> "echo " + r.messages().get(0).content());
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try (GuardedChatClient g =
+        guard(llm, Policy.redact(), TestDetectors.email(), TestDetectors.injection())) {
+      List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        int n = i;
+        results.add(
+            pool.submit(() -> g.chat(ChatRequest.ofUser("user" + n + "@shop.example.com")).text()));
+      }
+      for (int i = 0; i < 400; i++) {
+        assertThat(results.get(i).get(10, TimeUnit.SECONDS))
+            .isEqualTo("echo user" + i + "@shop.example.com");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(sink.events()).hasSize(400);
+    assertThat(llm.received())
+        .allSatisfy(r -> assertThat(r.messages().get(0).content()).isEqualTo("[EMAIL_1]"));
+  }
 }

@@ -61,6 +61,13 @@ public final class AzureOpenAIChatClient implements ChatClient {
   /** {@code gen_ai.provider.name} of this backend: {@value}. */
   public static final String PROVIDER_NAME = "azure.ai.openai";
 
+  /**
+   * Key of {@link ChatResponse#attributes()} that carries {@code content_filter} when Azure's
+   * content filter withheld part of a complete answer (finish reason {@code content_filter}, or a
+   * result with {@code filtered: true}), for {@code gen_ai.response.error_code}: {@value}.
+   */
+  public static final String ERROR_CODE_ATTRIBUTE = "gen_ai.response.error_code";
+
   private final OpenAIClient client;
   private final OpenAIAsyncClient asyncClient;
   private final String deployment;
@@ -202,12 +209,14 @@ public final class AzureOpenAIChatClient implements ChatClient {
     // The SDK's model first: a body it cannot read fails exactly as the SDK's own call would.
     ChatCompletions completions = AzureWire.toCompletions(response.getValue());
     JsonNode json = AzureWire.readTree(response.getValue().toString());
+    ChatResponse out = AzureWire.toChatResponse(json);
     if (call != null) {
       call.response = response;
       call.json = json;
       call.completions = completions;
+      call.delegateResponse = out;
     }
-    return AzureWire.toChatResponse(json);
+    return out;
   }
 
   /** Azure's event stream as core chunks, noting {@code [DONE]} and the SDK objects per event. */
@@ -255,9 +264,6 @@ public final class AzureOpenAIChatClient implements ChatClient {
     private void pull() {
       if (closed || !source.hasNext()) {
         ended = true;
-        if (call != null) {
-          call.sawDone = sawDone;
-        }
         return;
       }
       String data = source.next();
@@ -265,13 +271,20 @@ public final class AzureOpenAIChatClient implements ChatClient {
         sawDone = true;
         return;
       }
-      ChatCompletions completions = AzureWire.toCompletions(data);
-      List<ChatChunk> chunks = AzureWire.toChunks(AzureWire.readTree(data));
+      ChatCompletions completions;
+      List<ChatChunk> chunks;
+      try {
+        completions = AzureWire.toCompletions(data);
+        chunks = AzureWire.toChunks(AzureWire.readTree(data));
+      } catch (RuntimeException e) {
+        // The same exception type the SDK's own stream reader raises for such an event.
+        throw new IllegalStateException(
+            "Azure OpenAI sent a stream event that is not a chat completion chunk: "
+                + (data.length() > 200 ? data.substring(0, 200) + "…" : data),
+            e);
+      }
       if (call != null) {
         call.eventEndingAt.put(chunks.get(chunks.size() - 1), completions);
-        for (ChatChunk c : chunks) {
-          call.sawFinishReason |= c.finishReason() != null;
-        }
       }
       ready.addAll(chunks);
     }

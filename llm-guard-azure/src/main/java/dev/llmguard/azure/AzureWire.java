@@ -237,13 +237,20 @@ final class AzureWire {
         choices.add(new Choice(c.path("index").asInt(choices.size()), m, finishReason(c)));
       }
     }
+    List<ProviderFilterResult> filters = AzureContentFilters.fromCompletion(body);
+    boolean refused =
+        AzureContentFilters.anyFiltered(filters)
+            || choices.stream()
+                .anyMatch(c -> AzureContentFilters.CONTENT_FILTER.equals(c.finishReason()));
     return new ChatResponse(
         text(body.get("id")),
         text(body.get("model")),
         choices,
         usage(body.get("usage")),
-        AzureContentFilters.fromCompletion(body),
-        Map.of());
+        filters,
+        refused
+            ? Map.of(AzureOpenAIChatClient.ERROR_CODE_ATTRIBUTE, AzureContentFilters.CONTENT_FILTER)
+            : Map.of());
   }
 
   private static ChatMessage withAssistantRole(ChatMessage m) {

@@ -58,8 +58,7 @@ final class DropIn {
    * changed nothing, else the same answer with the engine's choice contents (restored or redacted).
    */
   static ChatCompletions result(GuardedCall call, ChatResponse guarded) {
-    ChatResponse raw = AzureWire.toChatResponse(call.json);
-    if (sameContents(raw, guarded)) {
+    if (guarded == call.delegateResponse || sameContents(call.delegateResponse, guarded)) {
       return call.completions;
     }
     return AzureWire.toCompletions(
@@ -89,9 +88,17 @@ final class DropIn {
     private final GuardedCall call;
     private final Deque<ChatCompletions> ready = new ArrayDeque<>();
 
-    EventIterator(ChatStream guarded, GuardedCall call) {
+    /**
+     * Keeps the owning stream reachable while its iterator is in use: a for-each loop drops the
+     * stream itself at once, and its cleaner would otherwise close the connection mid-loop.
+     */
+    @SuppressWarnings("unused")
+    private final Object owner;
+
+    EventIterator(ChatStream guarded, GuardedCall call, Object owner) {
       this.chunks = guarded.iterator();
       this.call = call;
+      this.owner = owner;
     }
 
     @Override

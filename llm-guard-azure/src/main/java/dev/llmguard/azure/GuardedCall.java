@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmguard.ChatChunk;
 import dev.llmguard.ChatRequest;
+import dev.llmguard.ChatResponse;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -33,6 +34,7 @@ final class GuardedCall {
   Response<BinaryData> response;
   JsonNode json;
   ChatCompletions completions;
+  ChatResponse delegateResponse;
 
   /**
    * For streams: the SDK object of each Azure event, keyed by the last core chunk made from it. The
@@ -40,9 +42,6 @@ final class GuardedCall {
    * drop-in releases the event.
    */
   final Map<ChatChunk, ChatCompletions> eventEndingAt = new IdentityHashMap<>();
-
-  boolean sawDone;
-  boolean sawFinishReason;
 
   GuardedCall(ObjectNode body, RequestOptions requestOptions) {
     this.body = body;

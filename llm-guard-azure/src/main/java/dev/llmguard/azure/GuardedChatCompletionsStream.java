@@ -46,7 +46,7 @@ public final class GuardedChatCompletionsStream extends IterableStream<ChatCompl
       throw new IllegalStateException("A chat completions stream can be iterated once");
     }
     iterated = true;
-    return new DropIn.EventIterator(guarded, call);
+    return new DropIn.EventIterator(guarded, call, this);
   }
 
   /** The events as a sequential stream; closing it closes this. */

@@ -119,7 +119,7 @@ public final class GuardedOpenAIAsyncClient implements AutoCloseable {
               DropIn.Prepared p = DropIn.prepare(deployment, options, null, so);
               return Flux.using(
                   () -> guard.stream(p.request()),
-                  s -> Flux.fromIterable(() -> new DropIn.EventIterator(s, p.call())),
+                  s -> Flux.fromIterable(() -> new DropIn.EventIterator(s, p.call(), null)),
                   ChatStream::close);
             })
         .subscribeOn(Schedulers.boundedElastic());

@@ -254,4 +254,18 @@ class AzureOpenAIChatClientTest extends WireTestBase {
   void reportsItsProviderName() {
     assertThat(client().providerName()).isEqualTo("azure.ai.openai");
   }
+
+  @Test
+  void marksAnAnswerTheFilterWithheldWithTheContentFilterErrorCode() {
+    server.enqueue(
+        ScriptedResponse.json(200, "completion-finish-content-filter.json"),
+        ScriptedResponse.json(200, "completion-plain.json"));
+
+    ChatResponse withheld = client().chat(question());
+    ChatResponse plain = client().chat(question());
+
+    assertThat(withheld.attributes())
+        .containsEntry(AzureOpenAIChatClient.ERROR_CODE_ATTRIBUTE, "content_filter");
+    assertThat(plain.attributes()).isEmpty();
+  }
 }

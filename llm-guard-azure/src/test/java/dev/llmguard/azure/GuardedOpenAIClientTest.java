@@ -579,4 +579,54 @@ class GuardedOpenAIClientTest extends WireTestBase {
     assertThat(thrown).isInstanceOf(HttpResponseException.class);
     assertThat(event().genAi().response().errorCode()).isEqualTo("content_filter");
   }
+
+  @Test
+  void passesStreamedToolCallDeltasOnUntouched() {
+    server.enqueue(ScriptedResponse.sse("stream-tool-calls.sse"));
+    guarded(Policy.monitor());
+    StringBuilder arguments = new StringBuilder();
+    List<String> names = new ArrayList<>();
+
+    for (ChatCompletions c : client.getChatCompletionsStream(DEPLOYMENT, ask("Track 4471"))) {
+      for (ChatChoice ch : c.getChoices()) {
+        if (ch.getDelta() != null && ch.getDelta().getToolCalls() != null) {
+          for (ChatCompletionsToolCall call : ch.getDelta().getToolCalls()) {
+            ChatCompletionsFunctionToolCall f = (ChatCompletionsFunctionToolCall) call;
+            if (f.getFunction().getName() != null) {
+              names.add(f.getFunction().getName());
+            }
+            arguments.append(f.getFunction().getArguments());
+          }
+        }
+      }
+    }
+
+    assertThat(names).containsExactly("lookup_order");
+    assertThat(arguments).hasToString("{\"order_id\":\"4471\"}");
+    GuardEvent e = event();
+    assertThat(e.genAi().response().finishReasons()).containsExactly("tool_calls");
+    assertThat(e.event().outcome()).isEqualTo("success");
+  }
+
+  @Test
+  void failsAStreamWithAMalformedEventWithTheExceptionTypeTheSdkUses() {
+    server.enqueue(ScriptedResponse.sse("stream-malformed-event.sse"));
+    Throwable fromSdk =
+        catchThrowable(
+            () -> sdk.sync().getChatCompletionsStream(DEPLOYMENT, ask("x")).forEach(c -> {}));
+    server.enqueue(ScriptedResponse.sse("stream-malformed-event.sse"));
+    guarded(Policy.monitor());
+    List<ChatCompletions> received = new ArrayList<>();
+
+    Throwable thrown =
+        catchThrowable(
+            () -> client.getChatCompletionsStream(DEPLOYMENT, ask("x")).forEach(received::add));
+
+    assertThat(fromSdk).isNotNull();
+    assertThat(thrown).isExactlyInstanceOf(fromSdk.getClass());
+    assertThat(received).hasSize(2);
+    GuardEvent e = event();
+    assertThat(e.event().outcome()).isEqualTo("failure");
+    assertThat(e.error().type()).isEqualTo(IllegalStateException.class.getName());
+  }
 }

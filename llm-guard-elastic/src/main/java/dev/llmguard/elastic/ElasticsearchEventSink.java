@@ -65,6 +65,8 @@ public final class ElasticsearchEventSink implements EventSink {
 
   /** Where the sink stands with Elasticsearch. */
   public enum State {
+    /** Checking credentials and installing the template; events wait in memory meanwhile. */
+    STARTING,
     /** Events flow to Elasticsearch (spooled events, if any, are being replayed). */
     UP,
     /** Elasticsearch is unreachable or overloaded: events are spooled; retried with backoff. */
@@ -105,13 +107,19 @@ public final class ElasticsearchEventSink implements EventSink {
   private final LongAdder deadLettered = new LongAdder();
   private final LongAdder dropped = new LongAdder();
 
-  private volatile State state = State.DOWN;
+  private volatile State state = State.STARTING;
   private volatile String lastError;
 
   // ---- owned by the sender thread
   private final PriorityQueue<Pending> retries =
       new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
   private boolean setUpDone;
+
+  /**
+   * Events that arrived while {@link State#STARTING}; sent or spooled once the start is decided.
+   */
+  private final List<Pending> held = new ArrayList<>();
+
   private long nextProbeNanos;
   private long probeBackoffMillis;
   private Replay replay;
@@ -223,7 +231,8 @@ public final class ElasticsearchEventSink implements EventSink {
       bytes += p.json.length;
     }
     queued.add(batch.size());
-    if (state == State.UP
+    State now = state;
+    if ((now == State.UP || now == State.STARTING)
         && live.size() + batch.size() <= config.queueCapacity()
         && pendingBytes.get() + bytes <= config.queueMaxBytes()) {
       pendingBytes.addAndGet(bytes);
@@ -345,6 +354,10 @@ public final class ElasticsearchEventSink implements EventSink {
     if (p.isResolved()) {
       return;
     }
+    if (state == State.STARTING && p.replay == null) {
+      held.add(p);
+      return;
+    }
     if (state != State.UP) {
       if (p.replay == null) {
         if (p.resolve()) {
@@ -401,6 +414,11 @@ public final class ElasticsearchEventSink implements EventSink {
       lastError = message;
       state = rejected ? State.REJECTED : State.DOWN;
       scheduleProbe();
+    }
+    if (!held.isEmpty()) {
+      List<Pending> decided = new ArrayList<>(held);
+      held.clear();
+      decided.forEach(this::send);
     }
   }
 

@@ -42,6 +42,13 @@ public final class AzureWireServer implements AutoCloseable {
     }
   }
 
+  static {
+    // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add ~40 ms to small responses.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpsServer server;
   private final ExecutorService executor;
   private final BlockingQueue<ScriptedResponse> script = new LinkedBlockingQueue<>();

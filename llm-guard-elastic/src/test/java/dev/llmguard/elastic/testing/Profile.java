@@ -9,21 +9,25 @@ import java.util.Map;
 
 /** The kinds of test server the integration tests use. */
 public enum Profile {
-  /** Plain HTTP, security off. */
+  /**
+   * Plain HTTP, security off, one write thread with a write queue of {@value #WRITE_QUEUE}: a sink
+   * with more concurrent bulk requests than that meets {@code 429} answers.
+   */
   PLAIN,
-  /** Plain HTTP with one write thread and a write queue of 2: bulk requests meet {@code 429}. */
-  THROTTLED,
   /**
    * TLS on HTTP and transport, security on, with the users of {@link SecuredUsers}: the
-   * least-privilege writer (role from {@code elastic/llm-guard-writer-role.json}), a setup user
-   * (writer plus template install) and a reader-only user.
+   * least-privilege writer (role from {@code elastic/llm-guard-writer-role.json}) and a setup user
+   * (writer plus template install); and a monitor-only user. (The test distribution has no native
+   * realm: its security index needs a module it lacks.)
    */
   SECURED;
 
+  /** Write queue of the plain server. */
+  public static final int WRITE_QUEUE = 4;
+
   ServerOptions options() {
     return switch (this) {
-      case PLAIN -> ServerOptions.PLAIN;
-      case THROTTLED -> ServerOptions.PLAIN.withName("throttled").withWriteQueueSize(2);
+      case PLAIN -> ServerOptions.PLAIN.withWriteQueueSize(WRITE_QUEUE);
       case SECURED ->
           ServerOptions.PLAIN
               .withName("secured")
@@ -45,9 +49,9 @@ public enum Profile {
                           SecuredUsers.SETUP_PASSWORD,
                           List.of(SecuredUsers.WRITER_ROLE, SecuredUsers.SETUP_ROLE)),
                       new ServerOptions.User(
-                          SecuredUsers.POWERLESS,
-                          SecuredUsers.POWERLESS_PASSWORD,
-                          List.of("llm_guard_test_nothing"))));
+                          SecuredUsers.MONITOR,
+                          SecuredUsers.MONITOR_PASSWORD,
+                          List.of(SecuredUsers.MONITOR_ROLE))));
     };
   }
 

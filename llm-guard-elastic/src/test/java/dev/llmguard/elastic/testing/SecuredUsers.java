@@ -10,10 +10,13 @@ public final class SecuredUsers {
   /** The template-install role shipped in {@code elastic/llm-guard-setup-role.json}. */
   public static final String SETUP_ROLE = "llm_guard_setup";
 
+  /** A role that may only watch the cluster. */
+  public static final String MONITOR_ROLE = "llm_guard_test_monitor";
+
+  public static final String MONITOR = "guard-monitor";
+  public static final String MONITOR_PASSWORD = "monitor-Secret-31";
   public static final String WRITER = "guard-writer";
   public static final String WRITER_PASSWORD = "writer-Secret-17";
   public static final String SETUP = "guard-setup";
   public static final String SETUP_PASSWORD = "setup-Secret-23";
-  public static final String POWERLESS = "guard-monitor";
-  public static final String POWERLESS_PASSWORD = "monitor-Secret-31";
 }
