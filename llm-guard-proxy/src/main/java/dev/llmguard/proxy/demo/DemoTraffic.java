@@ -42,6 +42,12 @@ public final class DemoTraffic {
       JsonNode root = OpenAiWire.MAPPER.readTree(in);
       List<Item> items = new ArrayList<>();
       for (JsonNode r : root.path("requests")) {
+        // "repeat_text" × "repeat" is appended to "text": a large paste without a large file.
+        String text =
+            r.path("text").asText()
+                + r.path("repeat_text")
+                    .asText("")
+                    .repeat(Math.max(0, Math.min(10_000, r.path("repeat").asInt(0))));
         items.add(
             new Item(
                 r.path("name").asText(),
@@ -49,7 +55,7 @@ public final class DemoTraffic {
                 r.path("endpoint").asText("/proxy/openai"),
                 r.path("stream").asBoolean(false),
                 r.path("user").asText(null),
-                r.path("text").asText()));
+                text));
       }
       if (items.isEmpty()) {
         throw new GuardConfigurationException(RESOURCE + " has no requests");

@@ -118,6 +118,11 @@ class DemoEndToEndTest {
         assertThat(e.at("/gen_ai/response/model").asText()).isEqualTo("gpt-4o-2024-08-06");
         assertThat(e.at("/gen_ai/response/finish_reasons/0").asText()).isEqualTo("stop");
       }
+      if (exp.has("min_input_tokens")) {
+        assertThat(e.at("/gen_ai/usage/input_tokens").asLong())
+            .as(r.name())
+            .isGreaterThanOrEqualTo(exp.get("min_input_tokens").asLong());
+      }
       if (exp.has("provider_error_code")) {
         assertThat(e.at("/gen_ai/response/error_code").asText())
             .as(r.name())
@@ -170,13 +175,13 @@ class DemoEndToEndTest {
     assertThat(report.eventsEmitted()).isEqualTo(report.results().size());
     assertThat(report.eventsDelivered()).isEqualTo(report.results().size());
     assertThat(report.detectionsByCategory())
-        .containsEntry("prompt_injection", 2L)
+        .containsEntry("prompt_injection", 3L)
         .containsEntry("sensitive_information", 3L)
         .containsEntry("content_safety", 1L);
     assertThat(printed)
         .contains("Detections by category:")
-        .contains("  prompt_injection: 2")
-        .contains("Events: 12 emitted, 12 delivered to JSON lines in")
+        .contains("  prompt_injection: 3")
+        .contains("Events: 15 emitted, 15 delivered to JSON lines in")
         .contains("set ELASTIC_URL");
     assertThat(report.documentsIndexed()).isEqualTo(-1);
   }
