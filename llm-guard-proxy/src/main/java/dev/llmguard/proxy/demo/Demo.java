@@ -200,7 +200,8 @@ public final class Demo {
     List<Sent> out = new ArrayList<>();
     int n = 0;
     for (DemoTraffic.Item item : traffic.items()) {
-      String rid = String.format(Locale.ROOT, "demo-%s-%02d-%s", runId, ++n, item.name());
+      String rid =
+          String.format(Locale.ROOT, "demo-%s-%02d-%s", runId, ++n, item.name().replace('#', '-'));
       HttpRequest req =
           HttpRequest.newBuilder(base.resolve(item.endpoint()))
               .timeout(Duration.ofSeconds(60))

@@ -19,7 +19,7 @@ public final class DemoTraffic {
   /** The classpath resource: {@value}. */
   public static final String RESOURCE = "dev/llmguard/proxy/demo/traffic.json";
 
-  /** One scripted request. */
+  /** One scripted request; {@link #name} carries {@code #n} when the request is repeated. */
   public record Item(
       String name, String kind, String endpoint, boolean stream, String user, String text) {}
 
@@ -48,14 +48,18 @@ public final class DemoTraffic {
                 + r.path("repeat_text")
                     .asText("")
                     .repeat(Math.max(0, Math.min(10_000, r.path("repeat").asInt(0))));
-        items.add(
-            new Item(
-                r.path("name").asText(),
-                r.path("kind").asText("benign"),
-                r.path("endpoint").asText("/proxy/openai"),
-                r.path("stream").asBoolean(false),
-                r.path("user").asText(null),
-                text));
+        // "times": n sends the request n times, named name#1 … name#n.
+        int times = Math.max(1, Math.min(100, r.path("times").asInt(1)));
+        for (int i = 1; i <= times; i++) {
+          items.add(
+              new Item(
+                  r.path("name").asText() + (times > 1 ? "#" + i : ""),
+                  r.path("kind").asText("benign"),
+                  r.path("endpoint").asText("/proxy/openai"),
+                  r.path("stream").asBoolean(false),
+                  r.path("user").asText(null),
+                  text));
+        }
       }
       if (items.isEmpty()) {
         throw new GuardConfigurationException(RESOURCE + " has no requests");

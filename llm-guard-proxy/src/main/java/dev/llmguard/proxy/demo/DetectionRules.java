@@ -36,8 +36,16 @@ public final class DetectionRules {
   /** The classpath folder: {@value}. */
   public static final String FOLDER = "detection-rules";
 
-  /** One rule: its name and the Query DSL to run. */
-  public record Rule(String file, String name, JsonNode query) {}
+  /**
+   * One rule: its name, the Query DSL to run and, for a threshold rule, the field to group by and
+   * the smallest group that fires ({@code null} and 0 for a plain query rule).
+   */
+  public record Rule(
+      String file, String name, JsonNode query, String thresholdField, int threshold) {
+    Rule(String file, String name, JsonNode query) {
+      this(file, name, query, null, 0);
+    }
+  }
 
   private static final Pattern TOML_STRING =
       Pattern.compile(
@@ -117,12 +125,25 @@ public final class DetectionRules {
     String name = r.path("name").asText(file);
     JsonNode q = r.get("query");
     String language = r.path("language").asText("kuery");
+    String type = r.path("type").asText("query");
+    if (!type.equals("query") && !type.equals("threshold")) {
+      skipped.add(file + ": " + type + " rules cannot run on the demo's Elasticsearch");
+      return;
+    }
+    int before = rules.size();
     if (q != null && q.isObject()) {
       rules.add(new Rule(file, name, q.has("query") ? q.get("query") : q));
     } else if (q != null && q.isTextual()) {
       add(file, name, language, q.asText(), rules, skipped);
     } else {
       skipped.add(file + ": no query");
+    }
+    JsonNode t = r.path("threshold");
+    if (type.equals("threshold") && rules.size() > before) {
+      JsonNode field = t.path("field");
+      String f = field.isArray() ? field.path(0).asText(null) : field.asText(null);
+      Rule plain = rules.remove(rules.size() - 1);
+      rules.add(new Rule(file, name, plain.query(), f, Math.max(1, t.path("value").asInt(1))));
     }
   }
 
@@ -185,8 +206,18 @@ public final class DetectionRules {
     Map<String, List<String>> out = new TreeMap<>();
     for (Rule r : rules) {
       List<String> names = new ArrayList<>();
-      for (String id : es.requestIdsMatching(r.query(), prefix)) {
-        names.add(nameByRequestId.getOrDefault(id, id));
+      if (r.thresholdField() == null) {
+        for (String id : es.requestIdsMatching(r.query(), prefix)) {
+          names.add(nameByRequestId.getOrDefault(id, id));
+        }
+      } else {
+        Map<String, List<String>> groups =
+            es.requestIdsByField(r.query(), prefix, r.thresholdField());
+        for (List<String> ids : groups.values()) {
+          if (ids.size() >= r.threshold()) {
+            ids.forEach(id -> names.add(nameByRequestId.getOrDefault(id, id)));
+          }
+        }
       }
       names.sort(null);
       out.put(r.name(), names);

@@ -134,6 +134,37 @@ public final class ElasticQueries {
     return out;
   }
 
+  /**
+   * Like {@link #requestIdsMatching} but grouped by the value of {@code field} (documents without
+   * it are left out); for threshold rules.
+   */
+  public Map<String, List<String>> requestIdsByField(JsonNode query, String prefix, String field)
+      throws IOException, InterruptedException {
+    ObjectNode body = OpenAiWire.MAPPER.createObjectNode();
+    body.put("size", 1000);
+    body.putArray("_source").add("labels.request_id").add(field);
+    ObjectNode bool = body.putObject("query").putObject("bool");
+    bool.putArray("filter")
+        .add(query.deepCopy())
+        .addObject()
+        .putObject("prefix")
+        .put("labels.request_id", prefix);
+    JsonNode r = call("POST", dataStream + "/_search", body);
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    for (JsonNode hit : r.path("hits").path("hits")) {
+      JsonNode src = hit.path("_source");
+      String id = src.path("labels").path("request_id").asText(null);
+      JsonNode v = src;
+      for (String part : field.split("\\.")) {
+        v = v.path(part);
+      }
+      if (id != null && !v.isMissingNode() && !v.isNull()) {
+        out.computeIfAbsent(v.asText(), k -> new ArrayList<>()).add(id);
+      }
+    }
+    return out;
+  }
+
   /** Sends one request; a non-2xx answer raises an {@link IOException} with the body. */
   public JsonNode call(String method, String path, JsonNode body)
       throws IOException, InterruptedException {
