@@ -7,6 +7,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -56,7 +57,9 @@ public final class ProxyServer implements AutoCloseable {
     connector.setPort(config.port());
     connector.setIdleTimeout(config.readTimeout().toMillis());
     server.addConnector(connector);
-    server.setHandler(new ProxyHandler(config, guarded, metrics));
+    // Graceful stop: running requests (also streams) may finish within the stop timeout.
+    GracefulHandler graceful = new GracefulHandler(new ProxyHandler(config, guarded, metrics));
+    server.setHandler(graceful);
     server.setStopTimeout(5_000);
     try {
       server.start();

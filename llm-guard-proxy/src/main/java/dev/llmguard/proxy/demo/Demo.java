@@ -271,8 +271,8 @@ public final class Demo {
         strongest = strongest.max(Action.valueOf(a));
       }
     }
-    if (strongest == Action.ALLOW && "content_filter".equals(errorCode)) {
-      return "PROVIDER_FILTER";
+    if (strongest != Action.BLOCK && "content_filter".equals(errorCode)) {
+      return "PROVIDER_BLOCK";
     }
     if (strongest == Action.ALLOW && status >= 400) {
       return "ERROR";
@@ -292,7 +292,7 @@ public final class Demo {
     out.println(
         String.format(
             Locale.ROOT,
-            "%-28s %-26s %-6s %-15s %-40s %s",
+            "%-28s %-30s %-5s %-15s %-40s %s",
             "REQUEST",
             "ENDPOINT",
             "HTTP",
@@ -312,7 +312,7 @@ public final class Demo {
       out.println(
           String.format(
               Locale.ROOT,
-              "%-28s %-26s %-6d %-15s %-40s %s",
+              "%-28s %-30s %-5d %-15s %-40s %s",
               x.name(),
               x.endpoint(),
               x.status(),

@@ -35,7 +35,7 @@ public record DemoReport(
    * @param endpoint where it was sent
    * @param requestId the {@code X-Request-Id} sent (also {@code labels.request_id})
    * @param status the HTTP status
-   * @param verdict the strongest policy action, or {@code PROVIDER_FILTER} / {@code ERROR}
+   * @param verdict the strongest policy action, or {@code PROVIDER_BLOCK} / {@code ERROR}
    * @param categories triggered threat categories
    * @param errorCode {@code error.code} of an error answer, else {@code null}
    * @param answer the answer text (streamed answers reassembled), else {@code null}
