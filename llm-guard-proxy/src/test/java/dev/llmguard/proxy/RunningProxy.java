@@ -30,6 +30,11 @@ public final class RunningProxy implements AutoCloseable {
           .build();
 
   public RunningProxy(Path dir, UnaryOperator<ProxyConfig.Builder> config) {
+    this(dir, config, Demo.demoPolicy());
+  }
+
+  public RunningProxy(
+      Path dir, UnaryOperator<ProxyConfig.Builder> config, dev.llmguard.Policy policy) {
     this.azure = AzureStandIn.start(StandInScript.demo(), API_KEY);
     this.eventsFile = dir.resolve("events.jsonl");
     ProxyConfig cfg =
@@ -50,7 +55,7 @@ public final class RunningProxy implements AutoCloseable {
                 azure.certificate().certificate(),
                 AzureClients.noRetries()),
             new JsonLinesFileSink(eventsFile),
-            b -> TestGuards.engineTestDetectors(b.policy(Demo.demoPolicy())));
+            b -> TestGuards.engineTestDetectors(b.policy(policy)));
   }
 
   public URI uri(String path) {
