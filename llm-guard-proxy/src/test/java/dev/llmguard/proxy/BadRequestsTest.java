@@ -159,6 +159,35 @@ class BadRequestsTest {
     }
   }
 
+  @Test
+  void aClientThatTricklesItsBodyIs408OnceTheReadTimeoutIsUsedUp() throws Exception {
+    String head =
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 300\r\n\r\n";
+    long t0 = System.nanoTime();
+    try (Socket s = new Socket("127.0.0.1", proxy.app.port())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      try {
+        // One byte every 200 ms: never idle long enough for the idle timeout, still too slow.
+        for (int i = 0; i < 50 && s.getInputStream().available() == 0; i++) {
+          out.write('{');
+          out.flush();
+          Thread.sleep(200);
+        }
+      } catch (IOException serverGaveUp) {
+        // expected once the server has answered and closed
+      }
+      String status = readStatus(s);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+
+      assertThat(status).startsWith("HTTP/1.1 408");
+      assertThat(ms).isBetween(900L, 5_000L);
+    }
+  }
+
   /**
    * Sends {@code head}, then up to 20 MB of body (as chunks when {@code chunked}) until the server
    * stops reading, and returns the status line it answered.
