@@ -149,6 +149,20 @@ class ProxyApiTest {
   }
 
   @Test
+  void anAnswerAzureFilteredKeepsItsFinishReasonAndFilterResults() throws Exception {
+    HttpResponse<String> r =
+        proxy.postJson("/proxy/openai", Json.text("requests/graphic-violence.json"));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode choice = Json.parse(r.body()).at("/choices/0");
+    assertThat(choice.path("finish_reason").asText()).isEqualTo("content_filter");
+    assertThat(choice.at("/content_filter_results/violence/filtered").asBoolean()).isTrue();
+    assertThat(choice.at("/content_filter_results/violence/severity").asText()).isEqualTo("high");
+    assertThat(choice.at("/content_filter_results/hate/filtered").asBoolean(true)).isFalse();
+    assertThat(Json.parse(r.body()).at("/usage/prompt_tokens").asLong()).isEqualTo(29);
+  }
+
+  @Test
   void healthzAnswersOk() throws Exception {
     HttpResponse<String> r = proxy.get("/healthz");
 

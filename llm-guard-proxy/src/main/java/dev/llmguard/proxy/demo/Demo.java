@@ -271,7 +271,10 @@ public final class Demo {
         strongest = strongest.max(Action.valueOf(a));
       }
     }
-    if (strongest != Action.BLOCK && "content_filter".equals(errorCode)) {
+    String providerCode =
+        e == null || e.genAi().response() == null ? null : e.genAi().response().errorCode();
+    if (strongest != Action.BLOCK
+        && ("content_filter".equals(errorCode) || "content_filter".equals(providerCode))) {
       return "PROVIDER_BLOCK";
     }
     if (strongest == Action.ALLOW && status >= 400) {

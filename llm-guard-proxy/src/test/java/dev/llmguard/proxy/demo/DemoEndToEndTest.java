@@ -142,11 +142,11 @@ class DemoEndToEndTest {
     assertThat(report.detectionsByCategory())
         .containsEntry("prompt_injection", 3L)
         .containsEntry("sensitive_information", 3L)
-        .containsEntry("content_safety", 1L);
+        .containsEntry("content_safety", 2L);
     assertThat(printed)
         .contains("Detections by category:")
         .contains("  prompt_injection: 3")
-        .contains("Events: 17 emitted, 17 delivered to JSON lines in")
+        .contains("Events: 18 emitted, 18 delivered to JSON lines in")
         .contains("set ELASTIC_URL");
     assertThat(report.documentsIndexed()).isEqualTo(-1);
   }
