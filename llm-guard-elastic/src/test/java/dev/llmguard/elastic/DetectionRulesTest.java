@@ -25,7 +25,10 @@ class DetectionRulesTest {
             "llm-guard-provider-content-filter",
             "llm-guard-system-prompt-leak");
     for (DetectionRules.Rule r : rules) {
-      assertThat(r.owaspIds()).as(r.ruleId()).isNotEmpty().allMatch(id -> id.matches("LLM(0[1-9]|10)"));
+      assertThat(r.owaspIds())
+          .as(r.ruleId())
+          .isNotEmpty()
+          .allMatch(id -> id.matches("LLM(0[1-9]|10)"));
       assertThat(r.source().path("note").asText()).as(r.ruleId()).startsWith("## Triage");
       assertThat(r.source().path("language").asText()).isEqualTo("lucene");
       assertThat(r.source().path("index").get(0).asText()).isEqualTo("logs-llm_guard.events-*");

@@ -36,7 +36,9 @@ class DiskSpoolTest {
     }
     try (DiskSpool spool = new DiskSpool(dir, 1 << 20)) {
       DiskSpool.Segment first = spool.oldest();
-      assertThat(first.records()).extracting(DiskSpool.Record::id).containsExactly("a0", "a1", "a2", "b0", "b1");
+      assertThat(first.records())
+          .extracting(DiskSpool.Record::id)
+          .containsExactly("a0", "a1", "a2", "b0", "b1");
       spool.delete(first.number());
       assertThat(spool.isEmpty()).isTrue();
       assertThat(spool.bytes()).isZero();
@@ -60,7 +62,11 @@ class DiskSpoolTest {
     }
     Path segment;
     try (var files = Files.list(dir)) {
-      segment = files.filter(p -> p.getFileName().toString().startsWith("segment-")).findFirst().orElseThrow();
+      segment =
+          files
+              .filter(p -> p.getFileName().toString().startsWith("segment-"))
+              .findFirst()
+              .orElseThrow();
     }
     Files.writeString(segment, "t2\t{\"event\":{\"id\":", StandardOpenOption.APPEND);
     try (DiskSpool spool = new DiskSpool(dir, 1 << 20)) {

@@ -43,7 +43,13 @@ class ElasticsearchSinkConfigTest {
         ElasticsearchSinkConfig.from(
             new SinkConfig(
                 "elasticsearch",
-                Map.of("url", "http://127.0.0.1:9201", "bulk.flush-interval", "250ms", "retry.max-attempts", "3"),
+                Map.of(
+                    "url",
+                    "http://127.0.0.1:9201",
+                    "bulk.flush-interval",
+                    "250ms",
+                    "retry.max-attempts",
+                    "3"),
                 Map.of("ELASTIC_URL", "http://ignored:9200")));
     assertThat(c.urls()).containsExactly("http://127.0.0.1:9201");
     assertThat(c.flushInterval()).isEqualTo(Duration.ofMillis(250));
@@ -52,7 +58,8 @@ class ElasticsearchSinkConfigTest {
 
   @Test
   void aCloudIdBecomesTheHttpsEndpointOfItsElasticsearch() {
-    // "my-deployment:" + base64("eu-west-1.aws.found.io:443$4fa8821e75634032bed1cf22110e2f97$kb-id")
+    // "my-deployment:" +
+    // base64("eu-west-1.aws.found.io:443$4fa8821e75634032bed1cf22110e2f97$kb-id")
     String cloudId =
         "my-deployment:ZXUtd2VzdC0xLmF3cy5mb3VuZC5pbzo0NDMkNGZhODgyMWU3NTYzNDAzMmJlZDFjZjIyMTEwZTJmOTckNGZhODgyMWU3NTYzNDAzMmJlZDFjZjIyMTEwZTJmOTg=";
     ElasticsearchSinkConfig c = ElasticsearchSinkConfig.builder().cloudId(cloudId).build();
@@ -75,7 +82,12 @@ class ElasticsearchSinkConfigTest {
   @Test
   void contradictoryCredentialsAreRejected() {
     assertThatThrownBy(
-            () -> ElasticsearchSinkConfig.builder().username("u").password("p").apiKey("a2V5").build())
+            () ->
+                ElasticsearchSinkConfig.builder()
+                    .username("u")
+                    .password("p")
+                    .apiKey("a2V5")
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("choose one of username/password, apiKey and bearerToken, not 2");
     assertThatThrownBy(() -> ElasticsearchSinkConfig.builder().username("u").build())
@@ -101,7 +113,8 @@ class ElasticsearchSinkConfigTest {
     assertThat(p.enabledByDefault(new SinkConfig("elasticsearch", Map.of(), Map.of()))).isFalse();
     assertThat(
             p.enabledByDefault(
-                new SinkConfig("elasticsearch", Map.of(), Map.of("ELASTIC_URL", "http://localhost:9200"))))
+                new SinkConfig(
+                    "elasticsearch", Map.of(), Map.of("ELASTIC_URL", "http://localhost:9200"))))
         .isTrue();
   }
 }

@@ -54,8 +54,7 @@ public final class ElasticDemo {
     Map<String, String> env = new LinkedHashMap<>(System.getenv());
     env.putIfAbsent("ELASTIC_URL", ElasticsearchSinkConfig.DEFAULT_URL);
     ElasticsearchSinkConfig config =
-        ElasticsearchSinkConfig.from(new SinkConfig("elasticsearch", Map.of(), env))
-            .toBuilder()
+        ElasticsearchSinkConfig.from(new SinkConfig("elasticsearch", Map.of(), env)).toBuilder()
             .namespace(NAMESPACE)
             .spoolPath(Files.createTempDirectory("llm-guard-elastic-demo"))
             .failFast(true)
@@ -65,7 +64,9 @@ public final class ElasticDemo {
     Map<String, String> answers = new LinkedHashMap<>();
     script.forEach(c -> answers.put(c.path("prompt").asText(), c.path("answer").asText()));
 
-    System.out.printf("Sending %d conversations to %s (%s)%n%n", script.size(), config.urls(), config.dataStream());
+    System.out.printf(
+        "Sending %d conversations to %s (%s)%n%n",
+        script.size(), config.urls(), config.dataStream());
     ElasticsearchEventSink sink = ElasticsearchEventSink.create(config);
     try (GuardedChatClient guard =
         GuardedChatClient.builder(new ScriptedLlm(answers))
@@ -78,10 +79,15 @@ public final class ElasticDemo {
       System.out.printf("detectors: %s%n%n", guard.detectors().stream().map(d -> d.id()).toList());
       for (JsonNode c : script) {
         ChatRequest request =
-            ChatRequest.builder().userId(c.path("user").asText()).user(c.path("prompt").asText()).build();
+            ChatRequest.builder()
+                .userId(c.path("user").asText())
+                .user(c.path("prompt").asText())
+                .build();
         try {
           guard.chat(request);
-          System.out.printf("  sent  %-16s %s%n", c.path("label").asText(), abbreviate(c.path("prompt").asText()));
+          System.out.printf(
+              "  sent  %-16s %s%n",
+              c.path("label").asText(), abbreviate(c.path("prompt").asText()));
         } catch (GuardrailViolationException e) {
           System.out.printf("  block %-16s %s%n", c.path("label").asText(), e.getMessage());
         }
@@ -97,11 +103,19 @@ public final class ElasticDemo {
       filter.putObject("term").put("labels.run", runId);
       ObjectNode body = rule.searchBody(filter);
       JsonNode answer =
-          GuardEvents.mapper().readTree(search.call("POST", "/" + config.dataStream() + "/_search", body.toString()));
+          GuardEvents.mapper()
+              .readTree(
+                  search.call("POST", "/" + config.dataStream() + "/_search", body.toString()));
       List<String> hits = new ArrayList<>();
       if (rule.isThreshold()) {
         for (JsonNode b : answer.path("aggregations").path("groups").path("buckets")) {
-          hits.add(rule.thresholdField() + "=" + b.path("key").asText() + " (" + b.path("doc_count").asLong() + ")");
+          hits.add(
+              rule.thresholdField()
+                  + "="
+                  + b.path("key").asText()
+                  + " ("
+                  + b.path("doc_count").asLong()
+                  + ")");
         }
       } else {
         for (JsonNode h : answer.path("hits").path("hits")) {
@@ -122,7 +136,8 @@ public final class ElasticDemo {
 
   private static List<JsonNode> loadScript() throws IOException {
     List<JsonNode> out = new ArrayList<>();
-    try (InputStream in = ElasticDemo.class.getClassLoader().getResourceAsStream("demo/conversations.jsonl")) {
+    try (InputStream in =
+        ElasticDemo.class.getClassLoader().getResourceAsStream("demo/conversations.jsonl")) {
       if (in == null) {
         throw new IllegalStateException("demo/conversations.jsonl is missing from the classpath");
       }
@@ -138,7 +153,8 @@ public final class ElasticDemo {
 
   /** Minimal REST calls for the rule queries (the sink itself never reads). */
   private static final class Search {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String authorization;
 
@@ -174,10 +190,10 @@ public final class ElasticDemo {
       }
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {
-        throw new IOException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        throw new IOException(
+            method + " " + path + " answered " + r.statusCode() + ": " + r.body());
       }
       return r.body();
     }
   }
-
 }

@@ -27,8 +27,8 @@ import java.util.UUID;
  *
  * <ol>
  *   <li>sustained delivery rate of one producer into one local node (512 MB heap);
- *   <li>caller-side cost of {@code publish} of one event, while Elasticsearch is up and while it
- *       is down (events go to the disk spool);
+ *   <li>caller-side cost of {@code publish} of one event, while Elasticsearch is up and while it is
+ *       down (events go to the disk spool);
  *   <li>memory held by the in-memory queue at its bound.
  * </ol>
  *
@@ -46,8 +46,10 @@ public final class SinkBenchmark {
     ObjectNode template = fixture();
     int eventBytes = GuardEvents.toJson(event(template)).length();
     System.out.printf(Locale.ROOT, "event size: %d bytes of JSON%n", eventBytes);
-    try (ElasticsearchServer es = ElasticsearchServer.start(ServerOptions.PLAIN.withName("bench"))) {
-      System.out.printf("server: %s, heap 512 MB, %d cores%n", es, Runtime.getRuntime().availableProcessors());
+    try (ElasticsearchServer es =
+        ElasticsearchServer.start(ServerOptions.PLAIN.withName("bench"))) {
+      System.out.printf(
+          "server: %s, heap 512 MB, %d cores%n", es, Runtime.getRuntime().availableProcessors());
       deliveryRate(es, template);
       callerCost(es, template);
     }
@@ -124,7 +126,10 @@ public final class SinkBenchmark {
       long[] down = measurePublish(sink, template);
       report("publish, Elasticsearch down", down);
       System.out.printf(
-          Locale.ROOT, "  (while down: state %s, spooled %,d)%n", sink.state(), sink.stats().spooled());
+          Locale.ROOT,
+          "  (while down: state %s, spooled %,d)%n",
+          sink.state(),
+          sink.stats().spooled());
       es.restart();
       long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (sink.stats().spoolBytes() > 0 && System.nanoTime() < until) {
@@ -167,8 +172,8 @@ public final class SinkBenchmark {
   }
 
   /**
-   * Fills the queue to its bound while the sink waits for an Elasticsearch that accepts
-   * connections but never answers, and measures the heap it holds.
+   * Fills the queue to its bound while the sink waits for an Elasticsearch that accepts connections
+   * but never answers, and measures the heap it holds.
    */
   private static void queueMemory(ObjectNode template) throws Exception {
     int capacity = ElasticsearchSinkConfig.DEFAULT_QUEUE_CAPACITY;
@@ -218,7 +223,8 @@ public final class SinkBenchmark {
   }
 
   private static ObjectNode fixture() throws Exception {
-    try (InputStream in = SinkBenchmark.class.getClassLoader().getResourceAsStream("events/full-alert.json")) {
+    try (InputStream in =
+        SinkBenchmark.class.getClassLoader().getResourceAsStream("events/full-alert.json")) {
       return (ObjectNode) GuardEvents.mapper().readTree(in);
     }
   }
