@@ -22,10 +22,17 @@ class GuardedChatClientTest {
     return GuardedChatClient.builder(delegate)
         .ignoreExternalConfiguration()
         .detectors(detectors)
-        .policy(policy)
+        .policy(generousBudget(policy))
         .serviceName("support-bot")
         .sinks(sink)
         .build();
+  }
+
+  /** Tests of other behaviour must not trip the time budget on a loaded CI machine. */
+  static Policy generousBudget(Policy p) {
+    return p.detectorTimeout().equals(Duration.ofMillis(Policy.DEFAULT_DETECTOR_TIMEOUT_MS))
+        ? p.toBuilder().detectorTimeout(Duration.ofSeconds(30)).build()
+        : p;
   }
 
   @Test
@@ -313,5 +320,16 @@ class GuardedChatClientTest {
     assertThat(e.genAi().providerFilter().get("violence").filtered()).isTrue();
     assertThat(e.genAi().providerFilter().get("violence").severity()).isEqualTo("high");
     assertThat(e.genAi().threat().category()).containsExactly("content_safety");
+  }
+
+  @Test
+  void personalDataLeakedByTheAnswerStaysRedactedWhilePromptPlaceholdersAreRestored() {
+    ScriptedChatClient llm =
+        ScriptedChatClient.answering(
+            "I wrote to [EMAIL_1] and copied support@acme-internal.example.com");
+    try (GuardedChatClient g = guard(llm, Policy.redact(), TestDetectors.email())) {
+      ChatResponse r = g.chat(ChatRequest.ofUser("Contact me at jo@example.org"));
+      assertThat(r.text()).isEqualTo("I wrote to jo@example.org and copied [EMAIL_2]");
+    }
   }
 }
