@@ -44,8 +44,8 @@ import java.util.function.UnaryOperator;
  * #run} returns.
  *
  * <p>Unless a {@code LLMGUARD_POLICY_*} variable says otherwise, the demo's policy redacts personal
- * data and secrets (answers keep the placeholders) and blocks prompt injection, jailbreaks, data
- * exfiltration and system-prompt leaks.
+ * data and secrets and blocks prompt injection, jailbreaks, data exfiltration and system-prompt
+ * leaks.
  */
 public final class Demo {
 
@@ -76,9 +76,6 @@ public final class Demo {
         .categoryAction(Category.JAILBREAK, Action.BLOCK)
         .categoryAction(Category.IMPROPER_OUTPUT, Action.BLOCK)
         .categoryAction(Category.SYSTEM_PROMPT_LEAKAGE, Action.BLOCK)
-        // Answers keep their placeholders: restoring would also undo the redaction of secrets the
-        // model itself produced (see docs/proxy.md).
-        .restoreRedacted(false)
         .build();
   }
 
