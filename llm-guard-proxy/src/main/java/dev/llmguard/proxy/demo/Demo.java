@@ -76,6 +76,8 @@ public final class Demo {
         .categoryAction(Category.JAILBREAK, Action.BLOCK)
         .categoryAction(Category.IMPROPER_OUTPUT, Action.BLOCK)
         .categoryAction(Category.SYSTEM_PROMPT_LEAKAGE, Action.BLOCK)
+        // The demo's first requests meet cold detectors (class loading, JIT) on small machines.
+        .detectorTimeout(Duration.ofSeconds(2))
         .build();
   }
 
