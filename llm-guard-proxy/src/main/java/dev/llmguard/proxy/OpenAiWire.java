@@ -20,7 +20,6 @@ import dev.llmguard.ToolCall;
 import dev.llmguard.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,9 +93,7 @@ public final class OpenAiWire {
     if (user != null && !user.isBlank()) {
       b.userId(user);
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
+    for (Map.Entry<String, JsonNode> f : root.properties()) {
       if (!MAPPED.contains(f.getKey())) {
         b.parameter(f.getKey(), MAPPER.convertValue(f.getValue(), Object.class));
       }

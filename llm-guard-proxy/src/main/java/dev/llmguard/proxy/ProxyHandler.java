@@ -1,6 +1,7 @@
 package dev.llmguard.proxy;
 
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.util.BinaryData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -68,6 +69,10 @@ final class ProxyHandler extends Handler.Abstract {
   static final String REQUEST_ID_LABEL = "request_id";
 
   private static final String JSON = "application/json";
+
+  /** An acceptable client-chosen request id: short, no spaces or control characters. */
+  private static final java.util.regex.Pattern REQUEST_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final ProxyConfig config;
   private final ChatClient guarded;
@@ -185,7 +190,7 @@ final class ProxyHandler extends Handler.Abstract {
 
   private static String requestId(Request request) {
     String given = request.getHeaders().get(REQUEST_ID_HEADER);
-    if (given != null && given.matches("[A-Za-z0-9._:-]{1,128}")) {
+    if (given != null && REQUEST_ID.matcher(given).matches()) {
       return given;
     }
     return UUID.randomUUID().toString();
@@ -336,7 +341,7 @@ final class ProxyHandler extends Handler.Abstract {
       int status = http.getResponse().getStatusCode();
       JsonNode body = bodyOf(http);
       if (body != null && status >= 400 && status < 600) {
-        String retryAfter = http.getResponse().getHeaderValue("retry-after");
+        String retryAfter = http.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER);
         if (retryAfter != null) {
           response.getHeaders().put("Retry-After", retryAfter);
         }

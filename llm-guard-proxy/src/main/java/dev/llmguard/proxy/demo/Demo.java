@@ -24,7 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -364,10 +363,5 @@ public final class Demo {
       out.println(
           "Detection rules: set ELASTIC_URL to index the events and run the shipped rules.");
     }
-  }
-
-  /** Where a JSON-lines sink wrote, for the caller's messages; {@code null} for other sinks. */
-  static Path eventsFile(EventSink sink) {
-    return sink instanceof JsonLinesFileSink f ? f.path() : null;
   }
 }

@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -361,9 +360,7 @@ public final class AzureStandIn implements AutoCloseable {
 
   private static void merge(ObjectNode target, JsonNode overrides) {
     if (overrides.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = overrides.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : overrides.properties()) {
         target.set(e.getKey(), e.getValue().deepCopy());
       }
     }

@@ -65,8 +65,8 @@ final class DemoExpectations {
     }
     if (exp.has("provider_filter")) {
       exp.get("provider_filter")
-          .fields()
-          .forEachRemaining(
+          .properties()
+          .forEach(
               f -> {
                 JsonNode actual = e.at("/gen_ai/provider_filter/" + f.getKey());
                 assertThat(actual.path("filtered").asBoolean()).as(r.name()).isTrue();

@@ -68,8 +68,8 @@ class DemoOnElasticsearchIT {
     JsonNode expected = Json.resource("expected-rule-hits.json");
     Map<String, List<String>> expectedHits = new TreeMap<>();
     expected
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             e -> {
               if (!e.getKey().startsWith("_")) {
                 List<String> names = new ArrayList<>();
