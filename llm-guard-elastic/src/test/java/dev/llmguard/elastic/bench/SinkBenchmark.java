@@ -1,0 +1,238 @@
+package dev.llmguard.elastic.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmguard.elastic.ElasticsearchEventSink;
+import dev.llmguard.elastic.ElasticsearchSinkConfig;
+import dev.llmguard.elastic.testing.ElasticsearchServer;
+import dev.llmguard.elastic.testing.ServerOptions;
+import dev.llmguard.event.GuardEvent;
+import dev.llmguard.event.GuardEvents;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Prints the figures of the Elasticsearch sink on this machine (not run by {@code verify}):
+ *
+ * <ol>
+ *   <li>sustained delivery rate of one producer into one local node (512 MB heap);
+ *   <li>caller-side cost of {@code publish} of one event, while Elasticsearch is up and while it is
+ *       down (events go to the disk spool);
+ *   <li>memory held by the in-memory queue at its bound.
+ * </ol>
+ *
+ * <p>Run: {@code mvn -q -pl llm-guard-elastic -am verify -Pbench} (see docs/elastic.md).
+ */
+public final class SinkBenchmark {
+
+  private static final int DELIVERY_EVENTS = Integer.getInteger("bench.events", 200_000);
+  private static final int LATENCY_CALLS = Integer.getInteger("bench.calls", 50_000);
+
+  private SinkBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("elasticsearch.full-jit", "true");
+    ObjectNode template = fixture();
+    int eventBytes = GuardEvents.toJson(event(template)).length();
+    System.out.printf(Locale.ROOT, "event size: %d bytes of JSON%n", eventBytes);
+    try (ElasticsearchServer es =
+        ElasticsearchServer.start(ServerOptions.PLAIN.withName("bench"))) {
+      System.out.printf(
+          "server: %s, heap 512 MB, %d cores%n", es, Runtime.getRuntime().availableProcessors());
+      deliveryRate(es, template);
+      callerCost(es, template);
+    }
+    queueMemory(template);
+  }
+
+  private static void deliveryRate(ElasticsearchServer es, ObjectNode template) throws Exception {
+    List<GuardEvent> events = new ArrayList<>(DELIVERY_EVENTS);
+    for (int i = 0; i < DELIVERY_EVENTS; i++) {
+      events.add(event(template));
+    }
+    Path spool = Files.createTempDirectory("bench-spool");
+    ElasticsearchSinkConfig config =
+        ElasticsearchSinkConfig.builder()
+            .url(es.url())
+            .namespace("bench")
+            .spoolPath(spool)
+            .queueCapacity(50_000)
+            .build();
+    try (ElasticsearchEventSink sink = ElasticsearchEventSink.create(config)) {
+      warmUp(sink, template);
+      long delivered0 = sink.stats().delivered();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < events.size(); i += 500) {
+        sink.publish(events.subList(i, Math.min(events.size(), i + 500)));
+      }
+      long published = System.nanoTime() - t0;
+      while (sink.stats().delivered() - delivered0 < DELIVERY_EVENTS) {
+        Thread.sleep(5);
+      }
+      long took = System.nanoTime() - t0;
+      System.out.printf(
+          Locale.ROOT,
+          "delivery: %,d events in %.2f s = %,.0f events/s sustained (producer done after %.2f s; spooled on the way %,d, retried %,d)%n",
+          DELIVERY_EVENTS,
+          took / 1e9,
+          DELIVERY_EVENTS / (took / 1e9),
+          published / 1e9,
+          sink.stats().spooled(),
+          sink.stats().retried());
+    }
+  }
+
+  private static void warmUp(ElasticsearchEventSink sink, ObjectNode template) throws Exception {
+    List<GuardEvent> warm = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      warm.add(event(template));
+    }
+    for (int i = 0; i < warm.size(); i += 500) {
+      sink.publish(warm.subList(i, i + 500));
+    }
+    sink.flush();
+  }
+
+  private static void callerCost(ElasticsearchServer es, ObjectNode template) throws Exception {
+    ElasticsearchSinkConfig config =
+        ElasticsearchSinkConfig.builder()
+            .url(es.url())
+            .namespace("bench_latency")
+            .spoolPath(Files.createTempDirectory("bench-latency-spool"))
+            .retryMaxBackoff(Duration.ofSeconds(1))
+            .build();
+    try (ElasticsearchEventSink sink = ElasticsearchEventSink.create(config)) {
+      warmUp(sink, template);
+      long[] up = measurePublish(sink, template);
+      report("publish, Elasticsearch up  ", up);
+      es.stop();
+      List<GuardEvent> probe = List.of(event(template));
+      sink.publish(probe);
+      while (sink.state() == ElasticsearchEventSink.State.UP) {
+        sink.publish(List.of(event(template)));
+        Thread.sleep(20);
+      }
+      long[] down = measurePublish(sink, template);
+      report("publish, Elasticsearch down", down);
+      System.out.printf(
+          Locale.ROOT,
+          "  (while down: state %s, spooled %,d)%n",
+          sink.state(),
+          sink.stats().spooled());
+      es.restart();
+      long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (sink.stats().spoolBytes() > 0 && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  /** Times {@link #LATENCY_CALLS} single-event publishes at about 10,000 per second. */
+  private static long[] measurePublish(ElasticsearchEventSink sink, ObjectNode template)
+      throws InterruptedException {
+    List<List<GuardEvent>> batches = new ArrayList<>(LATENCY_CALLS);
+    for (int i = 0; i < LATENCY_CALLS; i++) {
+      batches.add(List.of(event(template)));
+    }
+    long[] nanos = new long[LATENCY_CALLS];
+    for (int i = 0; i < LATENCY_CALLS; i++) {
+      long t0 = System.nanoTime();
+      sink.publish(batches.get(i));
+      nanos[i] = System.nanoTime() - t0;
+      if (i % 10 == 9) {
+        Thread.sleep(1);
+      }
+    }
+    return nanos;
+  }
+
+  private static void report(String label, long[] nanos) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    System.out.printf(
+        Locale.ROOT,
+        "%s: p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, max %.1f µs over %,d calls%n",
+        label,
+        s[s.length / 2] / 1e3,
+        s[(int) (s.length * 0.99)] / 1e3,
+        s[(int) (s.length * 0.999)] / 1e3,
+        s[s.length - 1] / 1e3,
+        s.length);
+  }
+
+  /**
+   * Fills the queue to its bound while the sink waits for an Elasticsearch that accepts connections
+   * but never answers, and measures the heap it holds.
+   */
+  private static void queueMemory(ObjectNode template) throws Exception {
+    int capacity = ElasticsearchSinkConfig.DEFAULT_QUEUE_CAPACITY;
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      ElasticsearchSinkConfig config =
+          ElasticsearchSinkConfig.builder()
+              .url("http://127.0.0.1:" + silent.getLocalPort())
+              .namespace("bench_memory")
+              .spoolPath(Files.createTempDirectory("bench-memory-spool"))
+              .requestTimeout(Duration.ofSeconds(120))
+              .build();
+      List<GuardEvent> events = new ArrayList<>(capacity);
+      for (int i = 0; i < capacity; i++) {
+        events.add(event(template));
+      }
+      MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+      ElasticsearchEventSink sink = ElasticsearchEventSink.create(config);
+      Thread.sleep(500);
+      long before = usedAfterGc(mem);
+      for (int i = 0; i < events.size(); i += 500) {
+        sink.publish(events.subList(i, i + 500));
+      }
+      Thread.sleep(500);
+      long after = usedAfterGc(mem);
+      System.out.printf(
+          Locale.ROOT,
+          "queue at its bound (%,d events, state %s, pending %,d, spooled %,d): %.1f MB held, %,d bytes per event%n",
+          capacity,
+          sink.state(),
+          sink.stats().pending(),
+          sink.stats().spooled(),
+          (after - before) / 1e6,
+          (after - before) / Math.max(1, sink.stats().pending()));
+      events.clear();
+      Thread t = new Thread(sink::close);
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private static long usedAfterGc(MemoryMXBean mem) throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return mem.getHeapMemoryUsage().getUsed();
+  }
+
+  private static ObjectNode fixture() throws Exception {
+    try (InputStream in =
+        SinkBenchmark.class.getClassLoader().getResourceAsStream("events/full-alert.json")) {
+      return (ObjectNode) GuardEvents.mapper().readTree(in);
+    }
+  }
+
+  private static GuardEvent event(ObjectNode template) {
+    ObjectNode copy = template.deepCopy();
+    copy.put("@timestamp", Instant.now().toString());
+    ((ObjectNode) copy.get("event")).put("id", UUID.randomUUID().toString());
+    return GuardEvents.mapper().convertValue(copy, GuardEvent.class);
+  }
+}
