@@ -13,7 +13,6 @@ import dev.llmguard.spi.ScanInput;
 import dev.llmguard.spi.Span;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -203,13 +202,17 @@ public final class RefusalDetector implements Detector {
   private static final class Evidence {
     private final Map<Family, Double> best = new EnumMap<>(Family.class);
     private final List<Span> spans = new ArrayList<>();
-    private final Set<String> languages = new LinkedHashSet<>();
+    private Rule strongest;
+    private double strongestWeight;
 
     void add(Rule rule, int start, int end, boolean inOpening) {
       double w = inOpening ? rule.weight() : rule.weight() * LATE_FACTOR;
       best.merge(rule.family(), w, Math::max);
       spans.add(new Span(start, end));
-      languages.add(rule.language());
+      if (strongest == null || w > strongestWeight) {
+        strongest = rule;
+        strongestWeight = w;
+      }
     }
 
     double score() {
@@ -237,7 +240,7 @@ public final class RefusalDetector implements Detector {
           .spans(mergeSpans(spans))
           .message("model refused (" + families + ")")
           .metadata("signals", families.toString())
-          .metadata("language", String.join(",", languages))
+          .metadata("language", strongest.language())
           .build();
     }
 

@@ -168,15 +168,16 @@ final class RefusalRules {
               "de",
               Family.DECLINE,
               0.85,
-              "ich",
-              "ich bin (?:leider )?(?:nicht|außerstande) (?:in der lage|befugt|berechtigt"
+              "ich,bin",
+              "(?:ich bin|bin ich) (?:leider )?(?:nicht|außerstande) (?:in der lage|befugt|berechtigt"
                   + "|autorisiert|imstande)"),
           rule(
               "de",
               Family.DECLINE,
               0.9,
-              "ich",
-              "ich (?:muss|werde) (?:[\\p{L}]+ ){0,3}?(?:ablehnen|verweigern|zurückweisen)"),
+              "ich,muss,werde",
+              "(?:ich (?:muss|werde)|(?:muss|werde) ich) (?:[\\p{L}]+ ){0,3}?(?:ablehnen|verweigern"
+                  + "|zurückweisen)"),
           rule(
               "de",
               Family.POLICY,
