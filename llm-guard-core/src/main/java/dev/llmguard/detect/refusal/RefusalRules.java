@@ -53,6 +53,7 @@ final class RefusalRules {
               0.9,
               "i",
               "i (?:can't|cannot|can not|won't|will not|am unable to|am not able to|am not going to"
+                  + "|won't be able to|will not be able to|am not in a position to"
                   + "|am not allowed to|am not permitted to|do not feel comfortable|don't feel"
                   + " comfortable|am not comfortable|must decline to|have to decline to)"
                   + "(?: (?:really|actually|directly|fully|currently|in good conscience))?"
@@ -65,6 +66,7 @@ final class RefusalRules {
               0.9,
               "i",
               "i'm (?:unable to|not able to|not going to|not allowed to|not permitted to"
+                  + "|not in a position to"
                   + "|not comfortable|afraid i (?:can't|cannot|won't))"
                   + "(?: (?:really|actually|directly|fully|currently))? "
                   + EN_HELP_VERBS

@@ -36,6 +36,16 @@ class RefusalDetectorTest extends DetectorContractTest {
     return texts;
   }
 
+  /**
+   * The kit's {@code scan} gathers the findings of every phase into a fresh {@code ArrayList};
+   * freeze that aggregate so that {@code resultsAreImmutable} checks what it means to check (the
+   * kit also checks the detector's own list directly).
+   */
+  @Override
+  protected List<Finding> scan(String text) {
+    return List.copyOf(super.scan(text));
+  }
+
   @Test
   void everyRefusalFixtureIsReportedInItsLanguage() {
     for (Entry e : entries("refusals.txt")) {
@@ -63,7 +73,7 @@ class RefusalDetectorTest extends DetectorContractTest {
     String text = "Sure thing. I can't help with that, though.";
     Finding f = detectResponse(text).get(0);
     Span s = f.spans().get(0);
-    assertThat(text.substring(s.start(), s.end())).isEqualTo("I can't help");
+    assertThat(text.substring(s.start(), s.end())).isEqualTo("I can't help with that");
   }
 
   @Test
