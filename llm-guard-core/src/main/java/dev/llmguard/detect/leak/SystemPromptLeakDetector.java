@@ -57,7 +57,7 @@ public final class SystemPromptLeakDetector implements Detector {
   public static final double DEFAULT_MIN_OVERLAP = 0.3;
   public static final int DEFAULT_NGRAM = 5;
   public static final int DEFAULT_MIN_WORDS = 10;
-  public static final int DEFAULT_LONG_LEAK_WORDS = 50;
+  public static final int DEFAULT_LONG_LEAK_WORDS = 30;
 
   /** Canary tokens shorter than this are ignored: they would match ordinary text. */
   static final int MIN_CANARY_LENGTH = 6;
