@@ -78,7 +78,7 @@ class SystemPromptLeakDetectorTest extends DetectorContractTest {
             "1 | **ONLY ANSWER QUESTIONS ABOUT BRIGHTLINE TARIFFS, METER READINGS, BILLING,"
                 + " PAYMENTS, MOVING HOME AND OUTAGES");
     assertThat(text.substring(f.spans().get(2).start(), f.spans().get(2).end()))
-        .startsWith("You may offer the retention discount `RETAIN-15`")
+        .startsWith("4 | You may offer the retention discount `RETAIN-15`")
         .endsWith("switch supplier");
   }
 
