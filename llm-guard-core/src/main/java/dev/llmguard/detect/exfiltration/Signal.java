@@ -14,8 +14,8 @@ enum Signal {
   CREDENTIALS(0.85, 0.85, "carries credentials (user:password@)"),
   USERINFO(0.5, 0.5, "has a user part that can disguise the host"),
   DATA_IN_QUERY(0.95, 0.65, "sends data in its query"),
-  DATA_IN_PATH(0.75, 0.5, "sends data in its path"),
-  PARAMETERS(0.5, 0.0, "sends parameters"),
+  DATA_IN_PATH(0.75, 0.0, "sends data in its path"),
+  PARAMETERS(0.4, 0.0, "sends parameters"),
   IP_HOST(0.75, 0.6, "points to an IP address"),
   PUNYCODE_HOST(0.7, 0.6, "points to a punycode (xn--) host");
 

@@ -18,6 +18,9 @@ final class UrlAnalysis {
     }
   }
 
+  /** Shorter parameter values ({@code v=2}, {@code style=flat}) are not worth a signal. */
+  static final int MIN_PARAMETER_VALUE = 8;
+
   private final List<String> allowedHosts;
   private final int longValue;
 
@@ -128,11 +131,11 @@ final class UrlAnalysis {
       }
       int eq = indexOf(t, '=', p, q);
       int valueStart = eq >= 0 ? eq + 1 : p;
-      if (q > valueStart) {
+      if (q - valueStart >= MIN_PARAMETER_VALUE) {
         signals |= Signal.PARAMETERS.bit();
-        if (looksLikeData(t, valueStart, q, longValue)) {
-          signals |= Signal.DATA_IN_QUERY.bit();
-        }
+      }
+      if (q > valueStart && looksLikeData(t, valueStart, q, longValue)) {
+        signals |= Signal.DATA_IN_QUERY.bit();
       }
       p = q + 1;
     }
