@@ -163,8 +163,9 @@ public final class SystemPromptLeakDetector implements Detector {
       return null;
     }
     WordShingles.WordCursor words = new WordShingles.WordCursor(text);
-    long[] ring = new long[ngram];
-    int[] starts = new int[ngram];
+    WordShingles.Rolling rolling = new WordShingles.Rolling(ngram);
+    int[] starts = new int[ngram]; // ring of the start offsets of the last n words
+    int ringPos = 0;
     long[] hit = null;
     List<Span> spans = null;
     int spanStart = -1;
@@ -173,13 +174,14 @@ public final class SystemPromptLeakDetector implements Detector {
     int covered = 0;
     int seen = 0;
     while (words.next()) {
-      ring[seen % ngram] = words.hash();
-      starts[seen % ngram] = words.start();
+      long h = rolling.push(words.hash());
+      starts[ringPos] = words.start();
+      ringPos = ringPos + 1 == ngram ? 0 : ringPos + 1; // now the oldest of the last n words
       seen++;
       if (seen < ngram) {
         continue;
       }
-      int slot = sys.slotOf(WordShingles.ngramHash(ring, seen, ngram));
+      int slot = sys.slotOf(h);
       if (slot < 0) {
         continue;
       }
@@ -191,7 +193,7 @@ public final class SystemPromptLeakDetector implements Detector {
       int first = seen - ngram;
       covered += (seen - 1) - Math.max(lastCovered, first - 1);
       lastCovered = seen - 1;
-      int start = starts[first % ngram];
+      int start = starts[ringPos];
       if (spanStart >= 0 && start <= spanEnd) {
         spanEnd = words.end();
       } else {

@@ -25,18 +25,18 @@ final class WordShingles {
   /** Builds the shingles of {@code text} for n-grams of {@code n} words. */
   static WordShingles of(String text, int n) {
     WordCursor words = new WordCursor(text);
-    long[] ring = new long[n];
+    Rolling rolling = new Rolling(n);
     int seen = 0;
     long[] hashes = new long[16];
     int size = 0;
     while (words.next()) {
-      ring[seen % n] = words.hash();
+      long h = rolling.push(words.hash());
       seen++;
       if (seen >= n) {
         if (size == hashes.length) {
           hashes = Arrays.copyOf(hashes, size * 2);
         }
-        hashes[size++] = ngramHash(ring, seen, n);
+        hashes[size++] = h;
       }
     }
     int capacity = Integer.highestOneBit(Math.max(8, size * 2 - 1)) << 1;
@@ -78,16 +78,35 @@ final class WordShingles {
   }
 
   /**
-   * The hash of the n-gram ending with the {@code seen}-th word, whose word hashes sit in {@code
-   * ring} at {@code index % n}. Never {@link #EMPTY}.
+   * The hash of the last {@code n} words, updated in constant time per word (a polynomial rolling
+   * hash over the word hashes, then mixed). Not thread-safe; one per scan.
    */
-  static long ngramHash(long[] ring, int seen, int n) {
-    long h = 0x9E3779B97F4A7C15L;
-    for (int k = seen - n; k < seen; k++) {
-      h = (h ^ ring[k % n]) * 0x100000001B3L;
-      h ^= h >>> 29;
+  static final class Rolling {
+    private static final long BASE = 0x100000001B3L;
+    private final long[] ring;
+    private final long outFactor;
+    private int next;
+    private long sum;
+
+    Rolling(int n) {
+      ring = new long[n];
+      long f = 1;
+      for (int i = 0; i < n; i++) {
+        f *= BASE;
+      }
+      outFactor = f;
     }
-    return h == EMPTY ? 1L : h;
+
+    /** Adds a word; returns the hash of the n-gram that ends with it (never {@link #EMPTY}). */
+    long push(long wordHash) {
+      long out = ring[next];
+      ring[next] = wordHash;
+      next = next + 1 == ring.length ? 0 : next + 1;
+      sum = sum * BASE + wordHash - out * outFactor;
+      long h = sum * 0x9E3779B97F4A7C15L;
+      h ^= h >>> 29;
+      return h == EMPTY ? 1L : h;
+    }
   }
 
   private static boolean insert(long[] table, int mask, long hash) {

@@ -142,6 +142,9 @@ public final class RefusalDetector implements Detector {
     int limit = headChars == 0 ? text.length() : Math.min(text.length(), headChars);
     Evidence evidence = null;
     Matcher[] matchers = null;
+    int prevStart = -1;
+    int prevEnd = -1;
+    int prevHash = 0;
     int i = 0;
     while (i < limit) {
       char c = text.charAt(i);
@@ -155,30 +158,26 @@ public final class RefusalDetector implements Detector {
         hash = 31 * hash + Character.toLowerCase(text.charAt(i));
         i++;
       }
-      int[] candidates = triggers.lookup(hash, text, start, i);
-      if (candidates == null) {
-        continue;
-      }
-      if (matchers == null) {
-        matchers = new Matcher[rules.size()];
-      }
-      int regionEnd = Math.min(text.length(), start + RefusalRules.MAX_RULE_CHARS);
-      for (int r : candidates) {
-        Matcher m = matchers[r];
-        if (m == null) {
-          m = rules.get(r).pattern().matcher(text);
-          m.useTransparentBounds(true);
-          m.useAnchoringBounds(false);
-          matchers[r] = m;
+      int[] single = triggers.lookup(hash, text, -1, -1, start, i);
+      int[] pair =
+          prevStart < 0
+              ? null
+              : triggers.lookup(
+                  TriggerTable.pairHash(prevHash, hash), text, prevStart, prevEnd, start, i);
+      if (single != null || pair != null) {
+        if (matchers == null) {
+          matchers = new Matcher[rules.size()];
         }
-        m.region(start, regionEnd);
-        if (m.lookingAt()) {
-          if (evidence == null) {
-            evidence = new Evidence();
-          }
-          evidence.add(rules.get(r), m.start(), m.end(), m.start() < openingChars);
+        if (single != null) {
+          evidence = tryRules(single, start, text, matchers, evidence);
+        }
+        if (pair != null) {
+          evidence = tryRules(pair, prevStart, text, matchers, evidence);
         }
       }
+      prevStart = start;
+      prevEnd = i;
+      prevHash = hash;
     }
     if (evidence == null) {
       return List.of();
@@ -188,6 +187,28 @@ public final class RefusalDetector implements Detector {
       return List.of();
     }
     return List.of(evidence.toFinding(score));
+  }
+
+  private Evidence tryRules(
+      int[] candidates, int start, String text, Matcher[] matchers, Evidence evidence) {
+    int regionEnd = Math.min(text.length(), start + RefusalRules.MAX_RULE_CHARS);
+    for (int r : candidates) {
+      Matcher m = matchers[r];
+      if (m == null) {
+        m = rules.get(r).pattern().matcher(text);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        matchers[r] = m;
+      }
+      m.region(start, regionEnd);
+      if (m.lookingAt()) {
+        if (evidence == null) {
+          evidence = new Evidence();
+        }
+        evidence.add(rules.get(r), m.start(), m.end(), m.start() < openingChars);
+      }
+    }
+    return evidence;
   }
 
   /** Latin letters are by far the most common; skip the Unicode tables for them. */
@@ -289,7 +310,12 @@ public final class RefusalDetector implements Detector {
       rules = new int[size][];
       mask = size - 1;
       for (Map.Entry<String, List<Integer>> e : byWord.entrySet()) {
-        int h = e.getKey().hashCode();
+        String key = e.getKey();
+        int space = key.indexOf(' ');
+        int h =
+            space < 0
+                ? key.hashCode()
+                : pairHash(key.substring(0, space).hashCode(), key.substring(space + 1).hashCode());
         int slot = mix(h) & mask;
         while (words[slot] != null) {
           slot = (slot + 1) & mask;
@@ -300,11 +326,15 @@ public final class RefusalDetector implements Detector {
       }
     }
 
-    /** The rules that {@code text[start, end)} (case-insensitively) can start, or null. */
-    int[] lookup(int hash, String text, int start, int end) {
+    /**
+     * The rules that start with the word {@code text[start, end)} (case-insensitively) or, when
+     * {@code firstStart >= 0}, with the pair of words {@code text[firstStart, firstEnd)} and {@code
+     * text[start, end)}; null when there are none.
+     */
+    int[] lookup(int hash, String text, int firstStart, int firstEnd, int start, int end) {
       int slot = mix(hash) & mask;
       while (words[slot] != null) {
-        if (hashes[slot] == hash && sameWord(words[slot], text, start, end)) {
+        if (hashes[slot] == hash && matches(words[slot], text, firstStart, firstEnd, start, end)) {
           return rules[slot];
         }
         slot = (slot + 1) & mask;
@@ -312,12 +342,27 @@ public final class RefusalDetector implements Detector {
       return null;
     }
 
-    private static boolean sameWord(String word, String text, int start, int end) {
-      if (word.length() != end - start) {
+    static int pairHash(int first, int second) {
+      return first * 0x9E3779B1 + second;
+    }
+
+    private static boolean matches(
+        String key, String text, int firstStart, int firstEnd, int start, int end) {
+      if (firstStart < 0) {
+        return sameWord(key, 0, key.length(), text, start, end);
+      }
+      int space = key.indexOf(' ');
+      return space > 0
+          && sameWord(key, 0, space, text, firstStart, firstEnd)
+          && sameWord(key, space + 1, key.length(), text, start, end);
+    }
+
+    private static boolean sameWord(String key, int from, int to, String text, int start, int end) {
+      if (to - from != end - start) {
         return false;
       }
-      for (int k = 0; k < word.length(); k++) {
-        if (Character.toLowerCase(text.charAt(start + k)) != word.charAt(k)) {
+      for (int k = 0; k < to - from; k++) {
+        if (Character.toLowerCase(text.charAt(start + k)) != key.charAt(from + k)) {
           return false;
         }
       }

@@ -5,9 +5,11 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The phrase families a refusal is made of, per language. Each rule names the words it can start
- * with (its triggers); the detector tries a rule only where one of them begins a word, anchored
- * there, so the cost is one pass over the words plus a few short anchored matches.
+ * The phrase families a refusal is made of, per language. Each rule names the word, or the pair of
+ * adjacent words, it starts with (its triggers: {@code "sorry"}, {@code "i can"}; words are runs of
+ * letters, so "can't" is the pair "can t"); the detector tries a rule only where a trigger occurs,
+ * anchored there, so the cost is one pass over the words plus a few short anchored matches. Pairs
+ * keep common words such as "I" or "no" from starting a match attempt on their own.
  *
  * <p>Rule sources use two shorthands: a space stands for {@code \s+} and an apostrophe for any
  * apostrophe ({@code ' ’ ʼ}). Every repetition is bounded and its parts are disjoint character
@@ -51,7 +53,7 @@ final class RefusalRules {
               "en",
               Family.DECLINE,
               0.9,
-              "i",
+              "i can,i cannot,i won,i will,i am,i must,i have,i do,i don",
               "i (?:can't|cannot|can not|won't|will not|am unable to|am not able to|am not going to"
                   + "|won't be able to|will not be able to|am not in a position to"
                   + "|am not allowed to|am not permitted to|do not feel comfortable|don't feel"
@@ -64,7 +66,7 @@ final class RefusalRules {
               "en",
               Family.DECLINE,
               0.9,
-              "i",
+              "i m",
               "i'm (?:unable to|not able to|not going to|not allowed to|not permitted to"
                   + "|not in a position to"
                   + "|not comfortable|afraid i (?:can't|cannot|won't))"
@@ -75,28 +77,28 @@ final class RefusalRules {
               "en",
               Family.DECLINE,
               0.9,
-              "i",
+              "i ll,i will,i must,i have,i need,i m,i d",
               "i(?:'ll| will| must| have to| need to|'m going to|'d have to) (?:have to )?"
                   + "(?:respectfully |politely |kindly )?(?:decline|refuse)"),
           rule(
               "en",
               Family.DECLINE,
               0.85,
-              "that,this,it",
+              "that s,that is,this s,this is,it s,it is",
               "(?:that|this|it)(?:'s| is) not something i(?:'m able to| am able to| can| will)"
                   + " (?:help|assist|provide|do|support|discuss|share)"),
           rule(
               "en",
               Family.DECLINE,
               0.75,
-              "cannot,can",
+              "cannot help,cannot assist,cannot comply,can t,can not",
               "(?:cannot|can't|can not) (?:help|assist|comply) (?:with )?(?:that|this|your"
                   + " request|such requests)"),
           rule(
               "en",
               Family.DECLINE,
               0.75,
-              "we",
+              "we can,we cannot,we are,we won,we will,we do,we don",
               "we (?:can't|cannot|are unable to|are not able to|won't|will not|do not|don't)"
                   + " (?:help|assist|provide|support|share|disclose) (?:with )?(?:that|this|you"
                   + " with|such|requests|information|details)"),
@@ -104,7 +106,7 @@ final class RefusalRules {
               "en",
               Family.POLICY,
               0.6,
-              "i",
+              "i don,i do",
               "i (?:don't|do not) (?:think|believe|feel) (?:it's|it is|it would be|that's|that"
                   + " is|that would be) (?:appropriate|ethical|responsible|right) (?:for me )?to"),
           rule(
@@ -130,27 +132,27 @@ final class RefusalRules {
               "en",
               Family.POLICY,
               0.6,
-              "not,inappropriate",
+              "not appropriate,inappropriate",
               "(?:not appropriate|inappropriate) for me to"),
           rule(
               "en",
               Family.APOLOGY,
               0.35,
-              "i",
+              "i m,i am,i apologize,i apologise",
               "i(?:'m| am) (?:really |truly |very )?(?:sorry|afraid)|i apologi[sz]e"),
           rule("en", Family.APOLOGY, 0.35, "sorry", "sorry,? (?:but )?(?:i|that|this|we)"),
           rule(
               "en",
               Family.AI_IDENTITY,
               0.45,
-              "as",
+              "as an,as a",
               "as an? (?:ai|artificial intelligence|language model|large language model"
                   + "|responsible ai|ai-powered assistant)"),
           rule(
               "en",
               Family.AI_IDENTITY,
               0.3,
-              "i",
+              "i m,i am",
               "i(?:'m| am) (?:just |only )?an? (?:ai|artificial intelligence|language model"
                   + "|large language model)"),
 
@@ -159,7 +161,7 @@ final class RefusalRules {
               "de",
               Family.DECLINE,
               0.9,
-              "ich,kann,darf",
+              "ich kann,ich darf,ich werde,ich möchte,kann ich,darf ich",
               "(?:ich (?:kann|darf|werde|möchte)|(?:kann|darf) ich) (?:[\\p{L}]+ ){0,4}?"
                   + "(?:nicht|keine|keinen|keines) (?:[\\p{L}]+ ){0,2}?(?:helfen|weiterhelfen"
                   + "|behilflich|unterstützen|nachkommen|erfüllen|beantworten|bereitstellen|geben"
@@ -170,21 +172,22 @@ final class RefusalRules {
               "de",
               Family.DECLINE,
               0.85,
-              "ich,bin",
+              "ich bin,bin ich",
               "(?:ich bin|bin ich) (?:leider )?(?:nicht|außerstande) (?:in der lage|befugt|berechtigt"
                   + "|autorisiert|imstande)"),
           rule(
               "de",
               Family.DECLINE,
               0.9,
-              "ich,muss,werde",
+              "ich muss,ich werde,muss ich,werde ich",
               "(?:ich (?:muss|werde)|(?:muss|werde) ich) (?:[\\p{L}]+ ){0,3}?(?:ablehnen|verweigern"
                   + "|zurückweisen)"),
           rule(
               "de",
               Family.POLICY,
               0.7,
-              "verstößt,verstösst,widerspricht,gegen",
+              "verstößt,verstösst,widerspricht,gegen meine,gegen meinen,"
+                  + "gegen unsere,gegen die,gegen den",
               "(?:verstößt|verstösst|widerspricht|gegen) (?:gegen )?(?:meine|meinen|unsere"
                   + "|die|den) (?:[\\p{L}-]+ ){0,2}?(?:richtlinien|grundsätze"
                   + "|nutzungsrichtlinien|inhaltsrichtlinien|programmierung|regeln"
@@ -193,14 +196,14 @@ final class RefusalRules {
               "de",
               Family.APOLOGY,
               0.35,
-              "tut,entschuldigung,entschuldigen,leider",
+              "tut mir,entschuldigung,entschuldigen,leider",
               "(?:tut mir (?:sehr |wirklich |aufrichtig )?leid|entschuldigung|entschuldigen"
                   + " sie|leider,? (?:kann|darf|ist))"),
           rule(
               "de",
               Family.AI_IDENTITY,
               0.45,
-              "als",
+              "als ki,als eine,als ein,als künstliche,als sprachmodell",
               "als (?:eine? )?(?:ki|künstliche intelligenz|sprachmodell|ki-sprachmodell"
                   + "|ki-assistent|ki-modell)"),
 
@@ -209,7 +212,7 @@ final class RefusalRules {
               "fr",
               Family.DECLINE,
               0.9,
-              "je",
+              "je ne",
               "je ne (?:peux|pourrai|pourrais|vais|puis|suis) (?:pas|point)(?: (?:en mesure de"
                   + "|autorisée? à|capable de|malheureusement))? (?:vous |te |t'|l'|y |en |leur"
                   + " |lui )?(?:aider|assister|fournir|répondre|donner|créer|générer|écrire"
@@ -219,14 +222,14 @@ final class RefusalRules {
               "fr",
               Family.DECLINE,
               0.9,
-              "je",
+              "je dois,je me,je vais",
               "je (?:dois|me dois de|vais devoir) (?:respectueusement |poliment )?(?:refuser"
                   + "|décliner)"),
           rule(
               "fr",
               Family.POLICY,
               0.7,
-              "contraire,contraires,va,vont,enfreint,enfreindrait,viole,violerait",
+              "contraire,contraires,va à,vont à,enfreint,enfreindrait,viole,violerait",
               "(?:contraires?|va à l'encontre|vont à l'encontre|enfreint|enfreindrait|viole"
                   + "|violerait) (?:à |de )?(?:mes|nos|la|les) (?:[\\p{L}-]+ ){0,2}?(?:directives"
                   + "|politiques|politique|règles|principes|lignes directrices|conditions"
@@ -235,14 +238,14 @@ final class RefusalRules {
               "fr",
               Family.APOLOGY,
               0.35,
-              "je,désolé,désolée,malheureusement",
+              "je suis,désolé,désolée,malheureusement",
               "(?:je suis (?:vraiment |sincèrement )?désolée?|désolée?,? (?:mais|je)"
                   + "|malheureusement,? je)"),
           rule(
               "fr",
               Family.AI_IDENTITY,
               0.45,
-              "en",
+              "en tant",
               "en tant qu(?:e |')(?:ia|intelligence artificielle|modèle de langage"
                   + "|assistante? (?:virtuel|virtuelle|ia|d'ia))"),
 
@@ -251,7 +254,7 @@ final class RefusalRules {
               "es",
               Family.DECLINE,
               0.9,
-              "no",
+              "no puedo,no podré,no podría,no voy,no me,no estoy,no soy,no tengo",
               "no (?:puedo|podré|podría|voy a|me es posible|estoy en (?:condiciones|posición) de"
                   + "|estoy autorizad[oa] (?:a|para)|soy capaz de|tengo permitido)"
                   + " (?:[\\p{L}]+ )??(?:ayudar(?:te|le|les)?|asistir(?:te|le)?"
@@ -263,13 +266,13 @@ final class RefusalRules {
               "es",
               Family.DECLINE,
               0.9,
-              "debo,tengo",
+              "debo,tengo que",
               "(?:debo|tengo que) (?:respetuosamente )?(?:rechazar|declinar|negarme)"),
           rule(
               "es",
               Family.POLICY,
               0.7,
-              "va,infringe,infringiría,viola,violaría,contraviene",
+              "va en,infringe,infringiría,viola,violaría,contraviene",
               "(?:va en contra de|infringe|infringiría|viola|violaría|contraviene) (?:mis|las"
                   + "|nuestras|la|nuestra) (?:[\\p{L}-]+ ){0,2}?(?:políticas|directrices|normas"
                   + "|política|pautas|principios|reglas)"),
@@ -277,14 +280,15 @@ final class RefusalRules {
               "es",
               Family.APOLOGY,
               0.35,
-              "lo,disculpa,disculpas,discúlpame,perdón,lamentablemente",
+              "lo siento,lo lamento,disculpa,disculpas,discúlpame,perdón," + "lamentablemente",
               "(?:lo (?:siento|lamento)|disculpa(?:s|me)?,? pero|discúlpame|perdón,? pero"
                   + "|lamentablemente,? no)"),
           rule(
               "es",
               Family.AI_IDENTITY,
               0.45,
-              "como",
+              "como un,como una,como um,como uma,como ia,como inteligencia,"
+                  + "como inteligência,como modelo,como asistente,como assistente",
               "como (?:una? |um |uma )?(?:ia|inteligencia artificial|inteligência artificial"
                   + "|modelo de lenguaje|modelo de linguagem|asistente (?:de ia|virtual)"
                   + "|assistente (?:de ia|virtual)|modelo de ia)"),
@@ -294,7 +298,7 @@ final class RefusalRules {
               "it",
               Family.DECLINE,
               0.9,
-              "non",
+              "non posso,non potrò,non potrei,non sono,non mi",
               "non (?:posso|potrò|potrei|sono in grado di|mi è possibile|sono autorizzat[oa] a"
                   + "|mi è consentito) (?:[\\p{L}]+ )??(?:aiutarti|aiutarla|aiutare|aiutarvi"
                   + "|assisterti|assisterla|fornire|fornirti|fornirle|rispondere|fare|creare"
@@ -310,7 +314,7 @@ final class RefusalRules {
               "it",
               Family.POLICY,
               0.7,
-              "va,contro,viola,violerebbe,contrario,contraria,contrasto",
+              "va contro,contro,viola,violerebbe,contrario,contraria,contrasto",
               "(?:va contro|contro|viola|violerebbe|contrario a|contraria a|contrasto con)"
                   + " (?:le )?(?:mie|nostre|le) (?:[\\p{L}-]+ ){0,2}?(?:linee guida|politiche"
                   + "|norme|regole|principi)"),
@@ -318,13 +322,13 @@ final class RefusalRules {
               "it",
               Family.APOLOGY,
               0.35,
-              "mi,scusa,scusami,purtroppo",
+              "mi dispiace,mi scuso,scusa,scusami,purtroppo",
               "(?:mi dispiace,? (?:ma|non)|mi scuso,? ma|scusa(?:mi)?,? ma|purtroppo,? non)"),
           rule(
               "it",
               Family.AI_IDENTITY,
               0.45,
-              "come",
+              "come un,come una,come ia,come intelligenza,come modello," + "come assistente",
               "come (?:un |una |un')?(?:ia|intelligenza artificiale|modello (?:di )?linguistico"
                   + "|assistente (?:virtuale|ia|di ia)|modello di ia)"),
 
@@ -333,7 +337,9 @@ final class RefusalRules {
               "pt",
               Family.DECLINE,
               0.9,
-              "não,nao",
+              "não posso,não poderei,não poderia,não consigo,não vou,"
+                  + "não sou,não estou,não me,não tenho,nao posso,nao consigo,"
+                  + "nao vou",
               "n[ãa]o (?:posso|poderei|poderia|consigo|vou|sou capaz de|estou autorizad[oa] a"
                   + "|me é permitido|tenho permissão para) (?:[\\p{L}]+ )??(?:ajudar"
                   + "|ajudá-l[oa]|ajudar-te|auxiliar|fornecer|responder|fazer isso|criar|gerar"
@@ -343,13 +349,13 @@ final class RefusalRules {
               "pt",
               Family.DECLINE,
               0.9,
-              "devo,preciso,tenho",
+              "devo,preciso,tenho que",
               "(?:devo|preciso|tenho que) (?:respeitosamente )?(?:recusar|declinar)"),
           rule(
               "pt",
               Family.POLICY,
               0.7,
-              "vai,contra,viola,violaria,contraria",
+              "vai contra,contra,viola,violaria,contraria",
               "(?:vai contra|contra|viola|violaria|contraria) (?:as |a |os )?(?:minhas|nossas"
                   + "|as) (?:[\\p{L}-]+ ){0,2}?(?:diretrizes|políticas|política|normas|regras"
                   + "|princípios)"),
@@ -357,7 +363,7 @@ final class RefusalRules {
               "pt",
               Family.APOLOGY,
               0.35,
-              "desculpe,desculpa,lamento,sinto,infelizmente",
+              "desculpe,desculpa,lamento,sinto muito,infelizmente",
               "(?:desculpe|desculpa|lamento|sinto muito|infelizmente),? (?:mas|não|nao)"));
 
   private RefusalRules() {}
