@@ -59,6 +59,8 @@ public final class EventDispatcher implements AutoCloseable {
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicInteger flushing =
+      new java.util.concurrent.atomic.AtomicInteger();
   private long lastDropLog;
 
   private EventDispatcher(Builder b) {
@@ -157,7 +159,7 @@ public final class EventDispatcher implements AutoCloseable {
           GuardEvent next = queue.poll();
           if (next == null) {
             long left = until - System.nanoTime();
-            if (left <= 0 || closed) {
+            if (left <= 0 || closed || flushing.get() > 0) {
               break;
             }
             next =
@@ -223,16 +225,21 @@ public final class EventDispatcher implements AutoCloseable {
   public boolean flush(Duration timeout) {
     long target = accepted.get();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (processed.get() < target) {
-      if (System.nanoTime() > deadline || !worker.isAlive()) {
-        return false;
+    flushing.incrementAndGet();
+    try {
+      while (processed.get() < target) {
+        if (System.nanoTime() > deadline || !worker.isAlive()) {
+          return false;
+        }
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
-      try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
+    } finally {
+      flushing.decrementAndGet();
     }
     for (EventSink sink : sinks) {
       try {

@@ -344,7 +344,26 @@ public final class EventAssembler {
     return risk > 0 ? 21 : 0;
   }
 
+  private static final Map<String, String> RULE_NAMES =
+      Map.ofEntries(
+          Map.entry("prompt-injection", "Prompt injection"),
+          Map.entry("jailbreak", "Jailbreak attempt"),
+          Map.entry("pii", "Personal data"),
+          Map.entry("secrets", "Secret or credential"),
+          Map.entry("invisible-text", "Hidden Unicode text"),
+          Map.entry("token-limit", "Token limit or flooding"),
+          Map.entry("banned-substrings", "Banned text"),
+          Map.entry("regex", "Custom pattern"),
+          Map.entry("refusal", "Model refusal"),
+          Map.entry("system-prompt-leak", "System prompt leak"),
+          Map.entry("exfiltration", "Data exfiltration link"),
+          Map.entry("provider-filter", "Provider content filter"));
+
   static String ruleName(String detectorId) {
+    String known = RULE_NAMES.get(detectorId);
+    if (known != null) {
+      return known;
+    }
     String s = detectorId.replace('-', ' ').replace('_', ' ');
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }

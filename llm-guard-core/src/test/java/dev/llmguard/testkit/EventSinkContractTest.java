@@ -37,6 +37,11 @@ public abstract class EventSinkContractTest {
 
   /** Real events from the guarded pipeline over a scripted client. */
   protected List<GuardEvent> sampleEvents(int n) {
+    return sample(n);
+  }
+
+  /** {@code n} real events produced by a guarded scripted client, for sink tests. */
+  public static List<GuardEvent> sample(int n) {
     CapturingEventSink capture = new CapturingEventSink();
     try (GuardedChatClient guard =
         GuardedChatClient.builder(ScriptedChatClient.answering("Sure, here you go."))
