@@ -155,7 +155,7 @@ public final class RefusalDetector implements Detector {
       int start = i;
       int hash = 0;
       while (i < text.length() && isLetter(text.charAt(i))) {
-        hash = 31 * hash + Character.toLowerCase(text.charAt(i));
+        hash = 31 * hash + lower(text.charAt(i));
         i++;
       }
       int[] single = triggers.lookup(hash, text, -1, -1, start, i);
@@ -209,6 +209,11 @@ public final class RefusalDetector implements Detector {
       }
     }
     return evidence;
+  }
+
+  /** Lower case of a letter; ASCII letters without the Unicode tables. */
+  private static char lower(char c) {
+    return c < 128 ? (char) (c | 0x20) : Character.toLowerCase(c);
   }
 
   /** Latin letters are by far the most common; skip the Unicode tables for them. */
@@ -362,7 +367,7 @@ public final class RefusalDetector implements Detector {
         return false;
       }
       for (int k = 0; k < to - from; k++) {
-        if (Character.toLowerCase(text.charAt(start + k)) != key.charAt(from + k)) {
+        if (lower(text.charAt(start + k)) != key.charAt(from + k)) {
           return false;
         }
       }
