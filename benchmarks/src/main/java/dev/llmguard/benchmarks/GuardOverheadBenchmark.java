@@ -33,6 +33,7 @@ public class GuardOverheadBenchmark {
 
   private ChatClient delegate;
   private GuardedChatClient guarded;
+  private GuardedChatClient engineOnly;
   private ChatRequest request;
 
   @Setup
@@ -47,6 +48,13 @@ public class GuardOverheadBenchmark {
             .serviceName("benchmark")
             .sinks(new DiscardingSink())
             .build();
+    engineOnly =
+        GuardedChatClient.builder(delegate)
+            .ignoreExternalConfiguration()
+            .serviceName("benchmark")
+            .detectors(List.of())
+            .sinks(new DiscardingSink())
+            .build();
     request =
         ChatRequest.builder()
             .model("gpt-4o")
@@ -59,6 +67,7 @@ public class GuardOverheadBenchmark {
   @TearDown
   public void tearDown() {
     guarded.close();
+    engineOnly.close();
   }
 
   @Benchmark
@@ -69,6 +78,11 @@ public class GuardOverheadBenchmark {
   @Benchmark
   public ChatResponse guarded() {
     return guarded.chat(request);
+  }
+
+  @Benchmark
+  public ChatResponse guardedWithoutDetectors() {
+    return engineOnly.chat(request);
   }
 
   /** Counts and forgets events: the benchmark measures the guard, not a sink. */

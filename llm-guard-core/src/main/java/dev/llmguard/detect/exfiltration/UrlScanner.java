@@ -50,11 +50,32 @@ final class UrlScanner {
     }
     if (out.size() > 1) {
       out.sort(Comparator.comparingInt(Candidate::start));
+      out = withoutOverlaps(out);
     }
     if (text.indexOf("://") >= 0) {
       out = bare(text, out);
     }
     return out.isEmpty() ? List.of() : out;
+  }
+
+  /**
+   * One candidate per stretch of text: {@code ![x](<https://…>)} is both a markdown image and, to
+   * the HTML pass, an autolink. Of overlapping candidates the one a renderer fetches by itself
+   * wins.
+   */
+  private static List<Candidate> withoutOverlaps(List<Candidate> sorted) {
+    List<Candidate> out = new ArrayList<>(sorted.size());
+    for (Candidate c : sorted) {
+      Candidate last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && c.start() < last.end()) {
+        if (c.kind().fetchedOnRender() && !last.kind().fetchedOnRender()) {
+          out.set(out.size() - 1, c);
+        }
+        continue;
+      }
+      out.add(c);
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- markdown

@@ -116,6 +116,27 @@ class ExfiltrationDetectorTest extends DetectorContractTest {
   }
 
   @Test
+  void urlsAreFoundInEveryMarkdownAndHtmlForm() {
+    String text = fixture("url-forms.md");
+    List<Finding> found = detectResponse(text);
+    assertThat(found)
+        .extracting(f -> f.metadata().get("kind") + " " + f.metadata().get("signals"))
+        .containsExactly(
+            "markdown_image data_in_query,parameters",
+            "html_fetch data_in_query,parameters",
+            "markdown_image ip_host",
+            "markdown_link ip_host",
+            "markdown_image data_in_query,parameters",
+            "html_link script_scheme");
+    assertThat(covered(text, found.get(0)))
+        .isEqualTo("https://beacon.example/i.png?d=QWxpY2UgU21pdGggLSBzYWxhcnkgOTUwMDA");
+    assertThat(found.get(2).metadata()).containsEntry("host", "[2001:db8::7]");
+    assertThat(found.get(3).metadata()).containsEntry("host", "3405803786");
+    assertThat(found.get(4).metadata()).containsEntry("host", "beacon.example");
+    assertThat(covered(text, found.get(5))).isEqualTo("java\nscript:alert(1)");
+  }
+
+  @Test
   void anOrdinaryAnswerWithLinksImagesAndBadgesIsClean() {
     assertThat(detectResponse(fixture("benign.md"))).isEmpty();
   }
