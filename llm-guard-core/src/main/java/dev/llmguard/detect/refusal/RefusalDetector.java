@@ -65,6 +65,9 @@ public final class RefusalDetector implements Detector {
   public static final int DEFAULT_OPENING_CHARS = 200;
   public static final double LATE_FACTOR = 0.8;
 
+  /** Longest word read as a whole; longer runs of letters are cut (no trigger is that long). */
+  private static final int MAX_WORD = 64;
+
   /** The languages the built-in phrase lists cover. */
   public static final Set<String> LANGUAGES = Set.of("en", "de", "fr", "es", "it", "pt");
 
@@ -154,7 +157,9 @@ public final class RefusalDetector implements Detector {
       }
       int start = i;
       int hash = 0;
-      while (i < text.length() && isLetter(text.charAt(i))) {
+      // No trigger word is longer than this; a run of letters past the head is not read to its end.
+      int wordLimit = Math.min(text.length(), Math.max(limit, start + MAX_WORD));
+      while (i < wordLimit && isLetter(text.charAt(i))) {
         hash = 31 * hash + lower(text.charAt(i));
         i++;
       }

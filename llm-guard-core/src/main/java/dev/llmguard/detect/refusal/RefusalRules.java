@@ -375,7 +375,7 @@ final class RefusalRules {
         family,
         weight,
         List.of(triggers.toLowerCase(Locale.ROOT).split(",")),
-        Pattern.compile(expand(source) + "(?![\\p{L}])", FLAGS));
+        Pattern.compile("(?<![\\p{L}])" + expand(source) + "(?![\\p{L}])", FLAGS));
   }
 
   /** Turns the rule shorthand into a regex: space means white space, ' means any apostrophe. */
