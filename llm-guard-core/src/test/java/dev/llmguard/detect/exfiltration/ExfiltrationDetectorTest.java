@@ -37,12 +37,6 @@ class ExfiltrationDetectorTest extends DetectorContractTest {
         fixture("obfuscated-scheme.html"));
   }
 
-  /** Freezes the kit's aggregate of all phases; see {@code resultsAreImmutable}. */
-  @Override
-  protected List<Finding> scan(String text) {
-    return List.copyOf(super.scan(text));
-  }
-
   @Test
   void aMarkdownImageSendingBase64DataToAnUnknownHostScoresHighest() {
     String text = fixture("image-query-exfil.md");
