@@ -272,6 +272,7 @@ public final class GuardedOpenAIClient implements OpenAIClient {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // the SDK deprecated the service; the interface still has it
   public com.openai.services.blocking.VideoService videos() {
     return client.videos();
   }

@@ -214,6 +214,7 @@ public final class GuardedOpenAIClientAsync implements OpenAIClientAsync {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // the SDK deprecated the service; the interface still has it
   public com.openai.services.async.VideoServiceAsync videos() {
     return client.videos();
   }

@@ -158,6 +158,7 @@ final class GuardedRawClient implements OpenAIClient.WithRawResponse {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // the SDK deprecated the service; the interface still has it
   public com.openai.services.blocking.VideoService.WithRawResponse videos() {
     return raw.videos();
   }

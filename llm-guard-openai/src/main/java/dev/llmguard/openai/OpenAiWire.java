@@ -236,6 +236,7 @@ final class OpenAiWire {
    * @throws com.openai.errors.OpenAIInvalidDataException when a required field is missing or
    *     mistyped (as the SDK's own accessors do)
    */
+  @SuppressWarnings("deprecation") // Azure annotations exist only as additional properties
   static ChatResponse toChatResponse(ChatCompletion c) {
     List<ChatCompletion.Choice> sdkChoices = c.choices();
     List<Choice> choices = new ArrayList<>(sdkChoices.size());
@@ -289,6 +290,7 @@ final class OpenAiWire {
   }
 
   /** One core chunk for one SDK chunk: the text of every choice, the first finish reason. */
+  @SuppressWarnings("deprecation") // Azure annotations exist only as additional properties
   static ChatChunk toChatChunk(ChatCompletionChunk c) {
     StringBuilder delta = new StringBuilder();
     String finish = null;
