@@ -22,7 +22,9 @@ import java.util.Map;
  * @param userId end-user id for attribution ({@code user.id} in the event), may be {@code null}
  * @param conversationId conversation/session id, may be {@code null}
  * @param labels free-form labels copied into the event ({@code labels.*})
- * @param parameters provider parameters passed through untouched (temperature, tools …)
+ * @param parameters provider parameters passed through untouched (temperature, tools …). The guard
+ *     never reads, serialises or logs them: a backend may use them to carry per-call objects from
+ *     its drop-in client to its {@link ChatClient}
  */
 public record ChatRequest(
     List<ChatMessage> messages,

@@ -22,6 +22,13 @@ public record ChatResponse(
     List<ProviderFilterResult> providerFilters,
     Map<String, Object> attributes) {
 
+  /**
+   * Attribute key a backend sets to the provider's error code when the provider withheld the answer
+   * (e.g. {@code content_filter}); recorded as {@code gen_ai.response.error_code}. When a provider
+   * block is seen without it, the guard records {@code content_filter}.
+   */
+  public static final String ERROR_CODE_ATTRIBUTE = "gen_ai.response.error_code";
+
   public ChatResponse {
     choices = choices == null ? List.of() : List.copyOf(choices);
     usage = usage == null ? Usage.UNKNOWN : usage;

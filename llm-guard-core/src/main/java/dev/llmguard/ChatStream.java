@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A streamed answer: iterate it once, close it always (try-with-resources). Closing early releases
- * the connection. Not thread-safe: one consumer.
+ * the connection. Not thread-safe: one consumer. The guarded stream hands over the delegate's own
+ * {@link ChatChunk} instances, unchanged, so backends may match them by identity.
  *
  * <pre>{@code
  * try (ChatStream stream = client.stream(request)) {

@@ -32,6 +32,7 @@ final class Exchange {
   final Instant start = Instant.now();
   final long startNanos = System.nanoTime();
   final Vault vault = new Vault();
+  private Vault promptVault;
   private final AtomicBoolean emitted = new AtomicBoolean();
 
   PromptText prompt;
@@ -113,6 +114,18 @@ final class Exchange {
   }
 
   Verdict decide(Phase phase, List<Finding> findings, String text) {
+    return decide(phase, findings, text, true);
+  }
+
+  /**
+   * With {@code sanitize} false the verdict carries no sanitized text (streams re-decide often).
+   */
+  Verdict decide(Phase phase, List<Finding> findings, String text, boolean sanitize) {
+    if (phase == Phase.RESPONSE && promptVault == null) {
+      // Only placeholders made for the prompt are restored in the answer; what the answer itself
+      // leaked and the policy redacted stays redacted.
+      promptVault = vault.copy();
+    }
     List<Finding> triggered = new ArrayList<>();
     Action action = Action.ALLOW;
     for (Finding f : findings) {
@@ -121,7 +134,8 @@ final class Exchange {
         action = action.max(guard.policy.actionFor(f));
       }
     }
-    String sanitized = action == Action.REDACT ? Redactor.redact(text, triggered, vault) : null;
+    String sanitized =
+        sanitize && action == Action.REDACT ? Redactor.redact(text, triggered, vault) : null;
     return new Verdict(phase, findings, triggered, action, sanitized);
   }
 
@@ -167,7 +181,7 @@ final class Exchange {
     findings.addAll(providerFindings(response.providerFilters()));
     Verdict v = decide(Phase.RESPONSE, findings, text);
     ChatResponse out = response;
-    if (v.action() == Action.REDACT || (guard.policy.restoreRedacted() && !vault.isEmpty())) {
+    if (v.action() == Action.REDACT || (guard.policy.restoreRedacted() && !promptVault.isEmpty())) {
       out = transformChoices(response, v);
     }
     guardNanos += System.nanoTime() - t0;
@@ -191,7 +205,7 @@ final class Exchange {
               ? Redactor.redact(t, v.triggered(), vault, offset, offset + t.length())
               : t;
       if (guard.policy.restoreRedacted()) {
-        redacted = vault.restore(redacted);
+        redacted = promptVault.restore(redacted);
       }
       choices.add(redacted.equals(t) ? c : c.withMessage(c.message().withContent(redacted)));
       offset += t.length() + ScanInput.TURN_SEPARATOR.length();
@@ -337,6 +351,8 @@ final class Exchange {
       return;
     }
     String completion = completionText(response);
+    Object attr = response.attributes().get(ChatResponse.ERROR_CODE_ATTRIBUTE);
+    String code = attr != null ? attr.toString() : providerBlocked ? "content_filter" : null;
     guard.publish(
         facts(
             response,
@@ -346,7 +362,7 @@ final class Exchange {
             providerBlocked,
             response.providerFilters(),
             error,
-            null,
+            code,
             outcome,
             note));
   }
@@ -377,6 +393,9 @@ final class Exchange {
       } catch (RuntimeException ignored) {
         code = null;
       }
+    }
+    if (code == null && providerBlocked) {
+      code = "content_filter";
     }
     guard.publish(
         facts(

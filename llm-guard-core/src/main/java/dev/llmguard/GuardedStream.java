@@ -163,8 +163,7 @@ final class GuardedStream implements ChatStream {
   }
 
   private Verdict verdict() {
-    return exchange.decide(
-        Phase.RESPONSE, new ArrayList<>(findings.values()), state.text.toString());
+    return exchange.decide(Phase.RESPONSE, new ArrayList<>(findings.values()), "", false);
   }
 
   private void finish() {

@@ -28,6 +28,15 @@ public final class Vault {
     return placeholder;
   }
 
+  /** An independent copy: placeholders added to either later do not show in the other. */
+  public Vault copy() {
+    Vault v = new Vault();
+    v.byOriginal.putAll(byOriginal);
+    v.byPlaceholder.putAll(byPlaceholder);
+    v.counters.putAll(counters);
+    return v;
+  }
+
   public boolean isEmpty() {
     return byPlaceholder.isEmpty();
   }

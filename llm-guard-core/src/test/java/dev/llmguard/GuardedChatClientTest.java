@@ -22,10 +22,17 @@ class GuardedChatClientTest {
     return GuardedChatClient.builder(delegate)
         .ignoreExternalConfiguration()
         .detectors(detectors)
-        .policy(policy)
+        .policy(generousBudget(policy))
         .serviceName("support-bot")
         .sinks(sink)
         .build();
+  }
+
+  /** Tests of other behaviour must not trip the time budget on a loaded CI machine. */
+  static Policy generousBudget(Policy p) {
+    return p.detectorTimeout().equals(Duration.ofMillis(Policy.DEFAULT_DETECTOR_TIMEOUT_MS))
+        ? p.toBuilder().detectorTimeout(Duration.ofSeconds(30)).build()
+        : p;
   }
 
   @Test
@@ -288,5 +295,41 @@ class GuardedChatClientTest {
     }
     assertThat(llm.received().get(0).messages().get(0).content())
         .startsWith("You are a bot.\n(Confidential marker lg-");
+  }
+
+  @Test
+  void aProviderContentFilterBlockIsRecordedWithItsCategoriesAndErrorCode() {
+    ChatClient filtered =
+        r ->
+            new ChatResponse(
+                "chatcmpl-9",
+                "gpt-4o",
+                List.of(new Choice(0, ChatMessage.assistant(""), "content_filter")),
+                Usage.of(12, 0),
+                List.of(
+                    new ProviderFilterResult(
+                        "completion", "violence", true, "high", null, java.util.Map.of())),
+                java.util.Map.of());
+    try (GuardedChatClient g = guard(filtered, Policy.monitor())) {
+      g.chat(ChatRequest.ofUser("describe the fight scene in detail"));
+    }
+    GuardEvent e = sink.single();
+    assertThat(e.event().type()).containsExactly("denied");
+    assertThat(e.event().kind()).isEqualTo("alert");
+    assertThat(e.genAi().response().errorCode()).isEqualTo("content_filter");
+    assertThat(e.genAi().providerFilter().get("violence").filtered()).isTrue();
+    assertThat(e.genAi().providerFilter().get("violence").severity()).isEqualTo("high");
+    assertThat(e.genAi().threat().category()).containsExactly("content_safety");
+  }
+
+  @Test
+  void personalDataLeakedByTheAnswerStaysRedactedWhilePromptPlaceholdersAreRestored() {
+    ScriptedChatClient llm =
+        ScriptedChatClient.answering(
+            "I wrote to [EMAIL_1] and copied support@acme-internal.example.com");
+    try (GuardedChatClient g = guard(llm, Policy.redact(), TestDetectors.email())) {
+      ChatResponse r = g.chat(ChatRequest.ofUser("Contact me at jo@example.org"));
+      assertThat(r.text()).isEqualTo("I wrote to jo@example.org and copied [EMAIL_2]");
+    }
   }
 }

@@ -71,7 +71,7 @@ public abstract class DetectorContractTest {
       assertThat(found).as("detect() must never return null").isNotNull();
       all.addAll(found);
     }
-    return all;
+    return List.copyOf(all);
   }
 
   @Test

@@ -1,0 +1,455 @@
+package dev.llmguard.detect.secrets;
+
+import dev.llmguard.spi.Category;
+import dev.llmguard.spi.Confidence;
+import dev.llmguard.spi.Detector;
+import dev.llmguard.spi.Finding;
+import dev.llmguard.spi.Phase;
+import dev.llmguard.spi.ScanInput;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+
+/**
+ * Finds credentials: more than 50 vendor formats (cloud keys, source-control and registry tokens,
+ * chat and payment keys, AI provider keys, JWTs, PEM private keys, passwords in URLs) plus generic
+ * {@code name = value} assignments whose name says credential and whose value looks random. Each
+ * finding spans only the secret value, has category {@link Category#SENSITIVE_INFORMATION},
+ * metadata {@code format} (e.g. {@code github-token}) and an entity (e.g. {@code AWS_ACCESS_KEY},
+ * {@code SECRET}); its message names the format, never the value.
+ *
+ * <p>How it stays linear: one pass splits the text into tokens (runs of chars that can occur in a
+ * credential); only tokens of at least {@value #MIN_TOKEN} chars are looked at, and a format's
+ * bounded regex runs on a token only if the token contains one of the format's literal anchors.
+ * Assignments, PEM blocks, authorization headers and {@code curl -u} are found from a cheap anchor
+ * ({@code =}, {@code :}, {@code -----BEGIN}, …) and read a bounded distance around it.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SecretsDetector implements Detector {
+  /** The detector id, {@value}. */
+  public static final String ID = "secrets";
+
+  /** Shortest token looked at by the format rules. */
+  public static final int MIN_TOKEN = 20;
+
+  private static final Set<Phase> PHASES = Set.of(Phase.PROMPT, Phase.RESPONSE);
+  private static final int MAX_PEM = 64 * 1024;
+
+  private final List<SecretRule> rules;
+  private final Assignments assignments;
+
+  private final Set<String> disabled;
+
+  SecretsDetector(
+      List<SecretRule> rules, boolean generic, double minEntropy, Set<String> disabled) {
+    this.rules = List.copyOf(rules);
+    this.assignments = generic ? new Assignments(minEntropy) : null;
+    this.disabled = Set.copyOf(disabled);
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return PHASES;
+  }
+
+  @Override
+  public List<Finding> detect(ScanInput input) {
+    String t = input.text();
+    if (t.length() < 6) {
+      return List.of();
+    }
+    List<Candidate> found = new ArrayList<>();
+    scanTokens(t, found);
+    pem(t, found);
+    serviceAccount(t, found);
+    headers(t, found);
+    curlUser(t, found);
+    if (assignments != null) {
+      assignments.scan(t, found);
+    }
+    if (!disabled.isEmpty()) {
+      found.removeIf(c -> disabled.contains(c.format()));
+    }
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    return toFindings(resolve(found));
+  }
+
+  // ------------------------------------------------------------------ formats, per token
+
+  private void scanTokens(String t, List<Candidate> out) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      while (i < n && !isTokenChar(t.charAt(i))) {
+        i++;
+      }
+      int s = i;
+      while (i < n && isTokenChar(t.charAt(i))) {
+        i++;
+      }
+      if (i - s >= MIN_TOKEN) {
+        scanToken(t, s, i, out);
+      }
+    }
+  }
+
+  private void scanToken(String t, int s, int e, List<Candidate> out) {
+    String token = t.substring(s, e);
+    boolean[] present = new boolean[128];
+    for (int i = 0; i < token.length(); i++) {
+      present[token.charAt(i)] = true; // token chars are ASCII
+    }
+    for (SecretRule rule : rules) {
+      if (!rule.applies(token, present)) {
+        continue;
+      }
+      Matcher m = rule.pattern().matcher(t);
+      m.region(s, e);
+      m.useTransparentBounds(true);
+      m.useAnchoringBounds(false);
+      while (m.find()) {
+        int g = rule.group(m);
+        String value = m.group(g);
+        double factor = rule.check().factor(value);
+        if (factor > 0) {
+          out.add(
+              new Candidate(
+                  m.start(g),
+                  m.end(g),
+                  rule.format(),
+                  rule.entity(),
+                  rule.description(),
+                  rule.score() * factor));
+        }
+      }
+    }
+  }
+
+  private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      TOKEN_CHARS[c] = true;
+      TOKEN_CHARS[Character.toUpperCase(c)] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      TOKEN_CHARS[c] = true;
+    }
+    for (char c : "_-+/=.~:@%?&!$#*|".toCharArray()) {
+      TOKEN_CHARS[c] = true;
+    }
+  }
+
+  /** Chars that occur inside credentials, URLs and {@code key=value} pairs (ASCII only). */
+  static boolean isTokenChar(char c) {
+    return c < 128 && TOKEN_CHARS[c];
+  }
+
+  // ------------------------------------------------------------------ PEM private keys
+
+  private static void pem(String t, List<Candidate> out) {
+    int from = 0;
+    int begin;
+    while ((begin = t.indexOf("-----BEGIN ", from)) >= 0) {
+      int labelStart = begin + 11;
+      int labelEnd = t.indexOf("-----", labelStart);
+      if (labelEnd < 0 || labelEnd - labelStart > 40) {
+        from = labelStart;
+        continue;
+      }
+      String label = t.substring(labelStart, labelEnd);
+      from = labelEnd + 5;
+      if (!label.contains("PRIVATE KEY")) {
+        continue;
+      }
+      String endMarker = "-----END " + label + "-----";
+      int limit = Math.min(t.length(), from + MAX_PEM);
+      int end = t.indexOf(endMarker, from);
+      if (end >= 0 && end <= limit) {
+        if (base64Chars(t, from, end) < 16) {
+          continue; // an empty template
+        }
+        out.add(
+            new Candidate(
+                begin,
+                end + endMarker.length(),
+                "private-key",
+                "PRIVATE_KEY",
+                label.toLowerCase(java.util.Locale.ROOT).replace(" block", ""),
+                0.99));
+        from = end + endMarker.length();
+      } else {
+        // a truncated key: report the header and the rest of the block's lines
+        int stop = from;
+        while (stop < limit
+            && t.charAt(stop) != '-'
+            && !(t.charAt(stop) == '\n' && stop + 1 < limit && t.charAt(stop + 1) == '\n')) {
+          stop++;
+        }
+        out.add(
+            new Candidate(
+                begin,
+                stop,
+                "private-key",
+                "PRIVATE_KEY",
+                "truncated " + label.toLowerCase(java.util.Locale.ROOT),
+                0.8));
+        from = stop;
+      }
+    }
+  }
+
+  private static int base64Chars(String t, int s, int e) {
+    int count = 0;
+    for (int i = s; i < e; i++) {
+      char c = t.charAt(i);
+      if (Character.isLetterOrDigit(c) || c == '+' || c == '/') {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  // ------------------------------------------------------------------ cloud key files
+
+  /**
+   * {@code "type": "service_account"} marks a Google Cloud service-account key file; its private
+   * key may be cut off or elsewhere, so the marker itself is reported, with a moderate score.
+   */
+  private static void serviceAccount(String t, List<Candidate> out) {
+    int at = t.indexOf("\"service_account\"");
+    if (at < 0) {
+      return;
+    }
+    int k = at - 1;
+    while (k >= 0 && at - k < 8 && (t.charAt(k) == ' ' || t.charAt(k) == ':')) {
+      k--;
+    }
+    if (k >= 5 && t.startsWith("\"type\"", k - 5)) {
+      out.add(
+          new Candidate(
+              at + 1,
+              at + 16,
+              "gcp-service-account",
+              "GCP_SERVICE_ACCOUNT",
+              "Google Cloud service-account key file",
+              0.6));
+    }
+  }
+
+  // ------------------------------------------------------------------ Authorization headers
+
+  private static final String[] SCHEMES = {
+    "Bearer ", "Basic ", "Token ", "token ", "bearer ", "basic ", "Api-Token ", "ApiKey ", "Digest "
+  };
+
+  private static void headers(String t, List<Candidate> out) {
+    headers(t, "uthorization", out);
+    headers(t, "UTHORIZATION", out);
+  }
+
+  /** After each {@code [Aa]uthorization}: the scheme and the credential. */
+  private static void headers(String t, String marker, List<Candidate> out) {
+    int from = 0;
+    int found;
+    while ((found = t.indexOf(marker, from)) >= 0) {
+      int at = found - 1;
+      from = found + marker.length();
+      if (at < 0 || (t.charAt(at) != 'A' && t.charAt(at) != 'a')) {
+        continue;
+      }
+      int k = at + 13;
+      int n = t.length();
+      int stop = Math.min(n, k + 6);
+      while (k < stop
+          && (t.charAt(k) == '"'
+              || t.charAt(k) == '\''
+              || t.charAt(k) == ':'
+              || t.charAt(k) == '='
+              || t.charAt(k) == ' ')) {
+        k++;
+      }
+      for (String scheme : SCHEMES) {
+        if (t.startsWith(scheme, k)) {
+          k += scheme.length();
+          break;
+        }
+      }
+      int s = k;
+      while (k < n && k - s < 4096 && isCredentialChar(t.charAt(k))) {
+        k++;
+      }
+      if (k - s < 12) {
+        continue;
+      }
+      String v = t.substring(s, k);
+      if (SecretText.isPlaceholder(v) || SecretText.entropy(v) < 3.0) {
+        continue;
+      }
+      out.add(
+          new Candidate(
+              s,
+              k,
+              "authorization-header",
+              "ACCESS_TOKEN",
+              "credential in an Authorization header",
+              0.9));
+    }
+  }
+
+  private static boolean isCredentialChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_'
+        || c == '.'
+        || c == '~'
+        || c == '+'
+        || c == '/'
+        || c == '=';
+  }
+
+  // ------------------------------------------------------------------ curl -u user:password
+
+  private static void curlUser(String t, List<Candidate> out) {
+    int from = 0;
+    int at;
+    while ((at = t.indexOf("curl", from)) >= 0) {
+      from = at + 4;
+      int lineEnd = t.indexOf('\n', from);
+      int limit =
+          Math.min(lineEnd < 0 ? t.length() : lineEnd + 400, Math.min(t.length(), from + 2000));
+      int k = from;
+      while (k < limit) {
+        int flag = nextUserFlag(t, k, limit);
+        if (flag < 0) {
+          break;
+        }
+        k = flag;
+        while (k < limit && t.charAt(k) == ' ') {
+          k++;
+        }
+        char q = k < limit ? t.charAt(k) : 0;
+        boolean quoted = q == '"' || q == '\'';
+        if (quoted) {
+          k++;
+        }
+        int userStart = k;
+        while (k < limit
+            && t.charAt(k) != ':'
+            && !Character.isWhitespace(t.charAt(k))
+            && k - userStart < 128) {
+          k++;
+        }
+        if (k >= limit || t.charAt(k) != ':' || k == userStart) {
+          continue;
+        }
+        String user = t.substring(userStart, k);
+        if (user.startsWith("<") || user.startsWith("[") || user.startsWith("{")) {
+          continue;
+        }
+        k++;
+        char pq = k < limit ? t.charAt(k) : 0;
+        boolean pquoted = !quoted && (pq == '"' || pq == '\'');
+        if (pquoted) {
+          k++;
+        }
+        int ps = k;
+        char close = quoted ? q : pquoted ? pq : 0;
+        while (k < limit
+            && k - ps < 256
+            && (close != 0 ? t.charAt(k) != close : !Character.isWhitespace(t.charAt(k)))) {
+          k++;
+        }
+        String pw = t.substring(ps, k);
+        if (pw.length() < 4
+            || SecretText.isPlaceholder(pw)
+            || SecretText.isPlaceholder(user)
+            || pw.contains("$(")
+            || pw.contains("${")
+            || pw.indexOf('[') >= 0
+            || SecretText.looksLikeCode(pw)
+            || SecretText.entropy(pw) < 2.5) {
+          continue;
+        }
+        out.add(
+            new Candidate(
+                ps, k, "curl-basic-auth", "PASSWORD", "password on a curl command line", 0.85));
+      }
+    }
+  }
+
+  private static int nextUserFlag(String t, int from, int limit) {
+    for (int k = from; k + 3 < limit; k++) {
+      if (t.charAt(k) == '-' && (k == 0 || t.charAt(k - 1) == ' ')) {
+        if (t.startsWith("-u ", k)) {
+          return k + 3;
+        }
+        if (t.startsWith("--user ", k)) {
+          return k + 7;
+        }
+        if (t.startsWith("--user=", k)) {
+          return k + 7;
+        }
+      }
+    }
+    return -1;
+  }
+
+  // ------------------------------------------------------------------ results
+
+  /** Overlapping candidates: the higher score wins, then the longer span. */
+  private static List<Candidate> resolve(List<Candidate> found) {
+    List<Candidate> sorted = new ArrayList<>(found);
+    sorted.sort(
+        Comparator.comparingDouble((Candidate c) -> -c.score())
+            .thenComparingInt(c -> -(c.end() - c.start()))
+            .thenComparingInt(Candidate::start));
+    List<Candidate> kept = new ArrayList<>();
+    for (Candidate c : sorted) {
+      boolean clash = false;
+      for (Candidate k : kept) {
+        if (c.start() < k.end() && k.start() < c.end()) {
+          clash = true;
+          break;
+        }
+      }
+      if (!clash) {
+        kept.add(c);
+      }
+    }
+    kept.sort(Comparator.comparingInt(Candidate::start));
+    return kept;
+  }
+
+  private static List<Finding> toFindings(List<Candidate> kept) {
+    List<Finding> out = new ArrayList<>(kept.size());
+    for (Candidate c : kept) {
+      double score = Math.min(1.0, Math.max(0.0, c.score()));
+      out.add(
+          Finding.builder(ID, Category.SENSITIVE_INFORMATION)
+              .score(score)
+              .confidence(
+                  score >= 0.9
+                      ? Confidence.HIGH
+                      : score >= 0.7 ? Confidence.MEDIUM : Confidence.LOW)
+              .span(c.start(), c.end())
+              .message(c.description())
+              .entity(c.entity())
+              .metadata("format", c.format())
+              .build());
+    }
+    return List.copyOf(out);
+  }
+}

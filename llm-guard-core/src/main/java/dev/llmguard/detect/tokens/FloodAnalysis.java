@@ -1,0 +1,196 @@
+package dev.llmguard.detect.tokens;
+
+/**
+ * Measures how repetitive a text is, without tokenizing it and without allocating per word: (1)
+ * long runs that repeat a short unit ({@code aaaa…}, {@code abcabc…}) and (2) the share of word
+ * trigrams that are repeats ({@code the the the …}, a sentence pasted a thousand times). Ordinary
+ * prose repeats few trigrams; a flood repeats almost all of them. Stateless.
+ */
+final class FloodAnalysis {
+  private FloodAnalysis() {}
+
+  /** Most chars looked at. */
+  static final int MAX_SAMPLE = 65_536;
+
+  /** A run of a repeated unit this long is flooding. */
+  static final int MIN_RUN = 512;
+
+  /** Longest repeated unit (in chars) looked for inside a run. */
+  static final int MAX_PERIOD = 16;
+
+  /** Fewest word trigrams before the trigram measure says anything. */
+  static final int MIN_TRIGRAMS = 64;
+
+  /** Share of repeated trigrams from which a text counts as flooding. */
+  static final double REPEAT_SHARE = 0.8;
+
+  record Result(double score, int start, int end, double share, String reason) {}
+
+  static Result analyse(String t) {
+    int n = Math.min(t.length(), MAX_SAMPLE);
+    Result run = periodicRun(t, n);
+    Result words = repeatedTrigrams(t, n);
+    if (run == null) {
+      return words;
+    }
+    if (words == null) {
+      return run;
+    }
+    return run.score() >= words.score() ? run : words;
+  }
+
+  /** Distance between the probes of {@link #periodicRun}; any run of MIN_RUN chars covers one. */
+  private static final int PROBE_STEP = 256;
+
+  private static final int PROBE_LEN = 32;
+
+  /**
+   * The longest stretch where {@code t[i] == t[i + p]} for a small period p. Probes every {@value
+   * #PROBE_STEP} chars whether the next {@value #PROBE_LEN} chars repeat with some period; prose
+   * fails each probe at once, so only a real run is followed char by char.
+   */
+  private static Result periodicRun(String t, int n) {
+    int bestStart = 0;
+    int bestEnd = 0;
+    int bestPeriod = 0;
+    int c = 0;
+    while (c + PROBE_LEN + MAX_PERIOD <= n) {
+      int p = periodAt(t, c);
+      if (p == 0) {
+        c += PROBE_STEP;
+        continue;
+      }
+      int s = c;
+      while (s > 0 && t.charAt(s - 1) == t.charAt(s - 1 + p)) {
+        s--;
+      }
+      int e = c;
+      int total = t.length();
+      while (e + p < total && t.charAt(e) == t.charAt(e + p)) {
+        e++;
+      }
+      e = Math.min(total, e + p);
+      if (e - s > bestEnd - bestStart) {
+        bestStart = s;
+        bestEnd = e;
+        bestPeriod = p;
+      }
+      c = Math.max(c + PROBE_STEP, e);
+    }
+    int len = bestEnd - bestStart;
+    if (len < MIN_RUN || isBlank(t, bestStart, bestStart + bestPeriod)) {
+      return null;
+    }
+    double share = len / (double) t.length();
+    double score = Math.min(0.95, 0.6 + 0.35 * Math.min(1.0, len / 4096.0));
+    return new Result(
+        score,
+        bestStart,
+        bestEnd,
+        share,
+        "a " + bestPeriod + "-char unit repeated over " + len + " chars");
+  }
+
+  /** The smallest period with which the {@value #PROBE_LEN} chars at {@code c} repeat, or 0. */
+  private static int periodAt(String t, int c) {
+    for (int p = 1; p <= MAX_PERIOD; p++) {
+      int j = 0;
+      while (j < PROBE_LEN && t.charAt(c + j) == t.charAt(c + j + p)) {
+        j++;
+      }
+      if (j == PROBE_LEN) {
+        return p;
+      }
+    }
+    return 0;
+  }
+
+  private static boolean isBlank(String t, int s, int e) {
+    for (int i = s; i < e; i++) {
+      if (!Character.isWhitespace(t.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Share of word trigrams that occurred before, counted in an open-addressing hash set. */
+  private static Result repeatedTrigrams(String t, int n) {
+    // a flood has at most n/10 distinct trigrams; size the table for that and stop beyond it
+    int limit = n / 10 + 8;
+    long[] table = new long[Integer.highestOneBit(limit * 2) * 2];
+    int mask = table.length - 1;
+    int distinct = 0;
+    int total = 0;
+    long w1 = 0;
+    long w2 = 0;
+    int words = 0;
+    int i = 0;
+    while (i < n) {
+      while (i < n && !isWordChar(t.charAt(i))) {
+        i++;
+      }
+      if (i >= n) {
+        break;
+      }
+      long h = 1125899906842597L;
+      char c;
+      while (i < n && isWordChar(c = t.charAt(i))) {
+        h = 31 * h + (c < 128 ? (c | 0x20) : Character.toLowerCase(c));
+        i++;
+      }
+      words++;
+      if (words >= 3) {
+        long tri = mix(w1 * 0x9E3779B97F4A7C15L + w2 * 0xC2B2AE3D27D4EB4FL + h);
+        if (tri == 0) {
+          tri = 1;
+        }
+        total++;
+        int slot = (int) tri & mask;
+        while (table[slot] != 0 && table[slot] != tri) {
+          slot = (slot + 1) & mask;
+        }
+        if (table[slot] == 0) {
+          if (distinct >= limit) {
+            return null; // too many distinct trigrams to be a flood
+          }
+          table[slot] = tri;
+          distinct++;
+        }
+      }
+      w1 = w2;
+      w2 = h;
+    }
+    if (total < MIN_TRIGRAMS) {
+      return null;
+    }
+    double repeated = 1.0 - distinct / (double) total;
+    if (repeated < REPEAT_SHARE) {
+      return null;
+    }
+    double score = Math.min(0.95, 0.55 + 2.0 * (repeated - REPEAT_SHARE));
+    return new Result(
+        score,
+        0,
+        t.length(),
+        repeated,
+        String.format(
+            java.util.Locale.ROOT,
+            "%.0f%% of %d word trigrams are repeats",
+            repeated * 100,
+            total));
+  }
+
+  private static boolean isWordChar(char c) {
+    if (c < 128) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+    return Character.isLetterOrDigit(c);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
+  }
+}

@@ -1,0 +1,195 @@
+package dev.llmguard.detect.tokens;
+
+import com.knuddels.jtokkit.api.Encoding;
+import dev.llmguard.spi.Category;
+import dev.llmguard.spi.Confidence;
+import dev.llmguard.spi.Detector;
+import dev.llmguard.spi.Finding;
+import dev.llmguard.spi.Phase;
+import dev.llmguard.spi.ScanInput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Guards the context window: counts the prompt's tokens with a real BPE tokenizer ({@code
+ * cl100k_base} or {@code o200k_base}, via jtokkit) against a limit, and detects flooding — one
+ * char, token or short phrase repeated to exhaust the context — from how repetitive the text is.
+ * Both findings have category {@link Category#UNBOUNDED_CONSUMPTION}.
+ *
+ * <p>Cost stays bounded: a text whose UTF-8 length cannot exceed the limit is never tokenized (a
+ * token covers at least one byte); otherwise tokenization stops one token past the limit. Flooding
+ * analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Immutable and thread-safe
+ * (jtokkit encodings are).
+ */
+public final class TokenLimitDetector implements Detector {
+  /** The detector id, {@value}. */
+  public static final String ID = "token-limit";
+
+  private static final Set<Phase> PHASES = Set.of(Phase.PROMPT);
+
+  private final Encoding encoding;
+  private final int maxTokens;
+  private final boolean floodDetection;
+  private final int floodMinChars;
+
+  TokenLimitDetector(Encoding encoding, int maxTokens, boolean floodDetection, int floodMinChars) {
+    this.encoding = encoding;
+    this.maxTokens = maxTokens;
+    this.floodDetection = floodDetection;
+    this.floodMinChars = floodMinChars;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return PHASES;
+  }
+
+  /** The configured limit. */
+  public int maxTokens() {
+    return maxTokens;
+  }
+
+  @Override
+  public List<Finding> detect(ScanInput input) {
+    String t = input.text();
+    if (t.isEmpty()) {
+      return List.of();
+    }
+    List<Finding> out = new ArrayList<>(2);
+    Finding limit = limit(t);
+    if (limit != null) {
+      out.add(limit);
+    }
+    if (floodDetection && t.length() >= floodMinChars) {
+      FloodAnalysis.Result flood = FloodAnalysis.analyse(t);
+      if (flood != null) {
+        out.add(
+            Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
+                .score(flood.score())
+                .confidence(flood.score() >= 0.8 ? Confidence.HIGH : Confidence.MEDIUM)
+                .span(flood.start(), flood.end())
+                .message("repetitive flooding: " + flood.reason())
+                .metadata("kind", "flooding")
+                .metadata(
+                    "repeated_share", String.format(java.util.Locale.ROOT, "%.3f", flood.share()))
+                .build());
+      }
+    }
+    return out.isEmpty() ? List.of() : List.copyOf(out);
+  }
+
+  /** No token of the supported encodings covers more chars than this, in practice. */
+  static final int MAX_CHARS_PER_TOKEN = 64;
+
+  /** Chars tokenized per call; BPE on one giant word is slow, so no call sees more. */
+  static final int CHUNK = 2048;
+
+  /** Chunk length inside one giant word (a flood of one char, a base64 blob). */
+  static final int HARD_CHUNK = 64;
+
+  private Finding limit(String t) {
+    if (utf8Length(t, maxTokens) <= maxTokens) {
+      return null; // a token covers at least one UTF-8 byte, so the text fits
+    }
+    // Count chunk by chunk and stop as soon as the limit is passed; never look further than a
+    // prefix that must exceed the limit if the text does.
+    int n = t.length();
+    int cap = (int) Math.min(n, (maxTokens + 1L) * MAX_CHARS_PER_TOKEN);
+    long count = 0;
+    int pos = 0;
+    int searchedTo = 0; // no word boundary to cut at before this index
+    while (pos < cap && count <= maxTokens) {
+      int limit = Math.min(cap, pos + CHUNK);
+      int end;
+      if (pos + HARD_CHUNK < searchedTo) {
+        end = hardCut(t, pos, limit);
+      } else {
+        end = chunkEnd(t, pos, limit);
+        if (end - pos <= HARD_CHUNK && end < t.length()) {
+          searchedTo = limit;
+        }
+      }
+      count += encoding.countTokensOrdinary(wellFormed(t.substring(pos, end)));
+      pos = end;
+    }
+    boolean exact = pos == n;
+    long estimate = exact ? count : Math.round(count * (n / (double) pos));
+    if (count <= maxTokens && (exact || estimate <= maxTokens)) {
+      return null;
+    }
+    double over = Math.max(count, estimate) / (double) maxTokens;
+    double score = Math.min(1.0, 0.7 + 0.3 * Math.min(1.0, over - 1.0));
+    return Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
+        .score(score)
+        .confidence(Confidence.HIGH)
+        .message("prompt exceeds " + maxTokens + " tokens (" + encoding.getName() + ")")
+        .metadata("kind", "token-limit")
+        .metadata("encoding", encoding.getName())
+        .metadata("max_tokens", Integer.toString(maxTokens))
+        .metadata("tokens", exact ? Long.toString(count) : "~" + estimate)
+        .build();
+  }
+
+  /**
+   * Where to end the chunk that starts at {@code pos}: just before a space that starts a new word
+   * (the tokenizers' pre-tokenizers split there too, so chunk counts add up exactly), or, inside a
+   * giant word, after {@value #HARD_CHUNK} chars (then the count may be off by a token per cut).
+   */
+  static int chunkEnd(String t, int pos, int limit) {
+    if (limit >= t.length()) {
+      return t.length();
+    }
+    for (int k = limit - 1; k > pos + CHUNK / 2; k--) {
+      if (t.charAt(k) == ' '
+          && !Character.isWhitespace(t.charAt(k - 1))
+          && Character.isLetter(t.charAt(k + 1))) {
+        return k;
+      }
+    }
+    return hardCut(t, pos, limit);
+  }
+
+  /** No word boundary: BPE cost grows with the square of a piece's length, so cut short. */
+  private static int hardCut(String t, int pos, int limit) {
+    int hard = Math.min(limit, pos + HARD_CHUNK);
+    return hard < t.length() && Character.isHighSurrogate(t.charAt(hard - 1)) ? hard - 1 : hard;
+  }
+
+  /** UTF-8 length of {@code s}, or any value above {@code stopAbove} once it is exceeded. */
+  static long utf8Length(String s, int stopAbove) {
+    long bytes = 0;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+      if (bytes > stopAbove) {
+        return bytes;
+      }
+    }
+    return bytes;
+  }
+
+  /** The tokenizer needs valid UTF-16: a lone surrogate becomes U+FFFD (one char for one). */
+  static String wellFormed(String s) {
+    char[] fixed = null;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        if (fixed == null) {
+          fixed = s.toCharArray();
+        }
+        fixed[i] = '\uFFFD';
+      }
+    }
+    return fixed == null ? s : new String(fixed);
+  }
+}

@@ -1,0 +1,295 @@
+package dev.llmguard.detect.unicode;
+
+import dev.llmguard.spi.Category;
+import dev.llmguard.spi.Confidence;
+import dev.llmguard.spi.Detector;
+import dev.llmguard.spi.Finding;
+import dev.llmguard.spi.Phase;
+import dev.llmguard.spi.ScanInput;
+import dev.llmguard.spi.Span;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds text a reader cannot see but a model reads: Unicode tag characters (decoded, the hidden
+ * ASCII goes to metadata {@code hidden_text}), variation selectors used as a byte code (decoded the
+ * same way), zero-width characters, bidirectional overrides and isolates, and private-use
+ * characters. One finding per kind present, category {@link Category#PROMPT_INJECTION}, its spans
+ * the runs of such characters, its score graded by kind and amount. Legitimate uses are spared: a
+ * zero-width joiner inside an emoji sequence, a zero-width non-joiner between letters of a script
+ * that needs it, one variation selector after a symbol, a byte-order mark at the very start.
+ *
+ * <p>One pass over the text; ASCII is skipped with a single comparison. Immutable and thread-safe.
+ */
+public final class InvisibleTextDetector implements Detector {
+  /** The detector id, {@value}. */
+  public static final String ID = "invisible-text";
+
+  /** Most spans reported per finding; the count in metadata stays exact. */
+  public static final int MAX_SPANS = 256;
+
+  private static final Set<Phase> PHASES = Set.of(Phase.PROMPT, Phase.RESPONSE);
+
+  private final EnumSet<InvisibleKind> kinds;
+  private final int maxHiddenText;
+
+  InvisibleTextDetector(Set<InvisibleKind> kinds, int maxHiddenText) {
+    this.kinds = EnumSet.copyOf(kinds);
+    this.maxHiddenText = maxHiddenText;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return PHASES;
+  }
+
+  /** Per-kind tally while scanning. */
+  private static final class Tally {
+    final List<Span> spans = new ArrayList<>();
+    final StringBuilder hidden = new StringBuilder();
+    int count;
+    int runStart = -1;
+    int runEnd = -1;
+
+    void add(int start, int end) {
+      count++;
+      if (runEnd == start) {
+        runEnd = end;
+        return;
+      }
+      flush();
+      runStart = start;
+      runEnd = end;
+    }
+
+    void flush() {
+      if (runStart >= 0 && spans.size() < MAX_SPANS) {
+        spans.add(new Span(runStart, runEnd));
+      }
+      runStart = -1;
+      runEnd = -1;
+    }
+  }
+
+  @Override
+  public List<Finding> detect(ScanInput input) {
+    String t = input.text();
+    int n = t.length();
+    Map<InvisibleKind, Tally> tallies = null;
+    int i = 0;
+    while (i < n) {
+      char c = t.charAt(i);
+      if (c < 0x00AD) {
+        i++;
+        continue;
+      }
+      int cp = Character.codePointAt(t, i);
+      int len = Character.charCount(cp);
+      InvisibleKind kind = classify(t, i, cp, len);
+      if (kind != null && kinds.contains(kind)) {
+        if (tallies == null) {
+          tallies = new EnumMap<>(InvisibleKind.class);
+        }
+        Tally tally = tallies.computeIfAbsent(kind, k -> new Tally());
+        tally.add(i, i + len);
+        decode(kind, cp, tally.hidden);
+      }
+      i += len;
+    }
+    if (tallies == null) {
+      return List.of();
+    }
+    List<Finding> out = new ArrayList<>();
+    for (Map.Entry<InvisibleKind, Tally> e : tallies.entrySet()) {
+      e.getValue().flush();
+      out.add(finding(e.getKey(), e.getValue()));
+    }
+    return List.copyOf(out);
+  }
+
+  /** The kind of the code point at {@code i}, or null if it is visible or used legitimately. */
+  private static InvisibleKind classify(String t, int i, int cp, int len) {
+    if (cp >= 0xE0000 && cp <= 0xE007F) {
+      return InvisibleKind.TAG_CHARACTERS;
+    }
+    if (cp >= 0xE0100 && cp <= 0xE01EF) {
+      return InvisibleKind.VARIATION_SELECTORS;
+    }
+    if (cp >= 0xFE00 && cp <= 0xFE0F) {
+      // one selector right after a visible char picks a glyph (text or emoji style); more is code
+      return isVariationSelector(prevCodePoint(t, i)) ? InvisibleKind.VARIATION_SELECTORS : null;
+    }
+    switch (cp) {
+      case 0x200B: // zero width space
+      case 0x2060: // word joiner
+      case 0x2061: // function application
+      case 0x2062: // invisible times
+      case 0x2063: // invisible separator
+      case 0x2064: // invisible plus
+      case 0x180E: // mongolian vowel separator
+      case 0x034F: // combining grapheme joiner
+      case 0x115F: // hangul choseong filler
+      case 0x1160: // hangul jungseong filler
+      case 0x3164: // hangul filler
+      case 0xFFA0: // halfwidth hangul filler
+      case 0x00AD: // soft hyphen
+        return InvisibleKind.ZERO_WIDTH;
+      case 0xFEFF: // byte-order mark: legitimate only as the first char
+        return i == 0 ? null : InvisibleKind.ZERO_WIDTH;
+      case 0x200D: // zero width joiner: legitimate between emoji and in Indic conjuncts
+        {
+          int prev = prevCodePoint(t, i);
+          int next = nextCodePoint(t, i + len);
+          boolean emoji = isPictograph(prev) && isPictograph(next);
+          boolean conjunct = needsJoinerControl(prev) && needsJoinerControl(next);
+          return emoji || conjunct ? null : InvisibleKind.ZERO_WIDTH;
+        }
+      case 0x200C: // zero width non-joiner: legitimate between letters of joining scripts
+        return needsJoinerControl(prevCodePoint(t, i))
+                && needsJoinerControl(nextCodePoint(t, i + len))
+            ? null
+            : InvisibleKind.ZERO_WIDTH;
+      case 0x202A:
+      case 0x202B:
+      case 0x202C:
+      case 0x202D:
+      case 0x202E:
+      case 0x2066:
+      case 0x2067:
+      case 0x2068:
+      case 0x2069:
+        return InvisibleKind.BIDI_CONTROL;
+      default:
+        break;
+    }
+    if ((cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xF0000 && cp <= 0x10FFFD)) {
+      return InvisibleKind.PRIVATE_USE;
+    }
+    return null;
+  }
+
+  /** Tag characters spell ASCII; variation selectors spell bytes (U+FE00+b, U+E0100+b-16). */
+  private static void decode(InvisibleKind kind, int cp, StringBuilder hidden) {
+    if (hidden.length() >= 4096) {
+      return;
+    }
+    if (kind == InvisibleKind.TAG_CHARACTERS) {
+      int ascii = cp - 0xE0000;
+      if (ascii >= 0x20 && ascii < 0x7F) {
+        hidden.append((char) ascii);
+      }
+    } else if (kind == InvisibleKind.VARIATION_SELECTORS) {
+      int b = cp >= 0xE0100 ? cp - 0xE0100 + 16 : cp - 0xFE00;
+      if (b >= 0x20 && b < 0x7F || b == '\n') {
+        hidden.append((char) b);
+      }
+    }
+  }
+
+  private Finding finding(InvisibleKind kind, Tally tally) {
+    double score;
+    switch (kind) {
+      case TAG_CHARACTERS:
+        score = tally.hidden.length() >= 8 ? 0.99 : tally.hidden.length() > 0 ? 0.9 : 0.7;
+        break;
+      case VARIATION_SELECTORS:
+        score = tally.hidden.length() >= 8 ? 0.95 : graded(tally.count, 0.4, 0.8);
+        break;
+      case BIDI_CONTROL:
+        score = graded(tally.count, 0.5, 0.85);
+        break;
+      case ZERO_WIDTH:
+        score = graded(tally.count, 0.3, 0.8);
+        break;
+      default:
+        score = graded(tally.count, 0.3, 0.6);
+        break;
+    }
+    Finding.Builder b =
+        Finding.builder(ID, Category.PROMPT_INJECTION)
+            .score(score)
+            .confidence(
+                score >= 0.85 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW)
+            .spans(tally.spans)
+            .message(tally.count + " " + kind.label())
+            .metadata("kind", kind.id())
+            .metadata("count", Integer.toString(tally.count));
+    if (tally.hidden.length() > 0) {
+      String hidden = tally.hidden.toString();
+      b.metadata(
+          "hidden_text",
+          hidden.length() > maxHiddenText ? hidden.substring(0, maxHiddenText) : hidden);
+    }
+    return b.build();
+  }
+
+  /** From {@code low} for one char towards {@code high} as the count grows (half-way at 8). */
+  private static double graded(int count, double low, double high) {
+    double f = (count - 1) / (count + 7.0);
+    return Math.min(high, low + (high - low) * f);
+  }
+
+  private static int prevCodePoint(String t, int i) {
+    return i > 0 ? Character.codePointBefore(t, i) : -1;
+  }
+
+  private static int nextCodePoint(String t, int i) {
+    return i < t.length() ? Character.codePointAt(t, i) : -1;
+  }
+
+  private static boolean isVariationSelector(int cp) {
+    return (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+  }
+
+  /** Emoji and symbols that take part in ZWJ sequences (and their modifiers and selectors). */
+  private static boolean isPictograph(int cp) {
+    return (cp >= 0x1F000 && cp <= 0x1FAFF)
+        || (cp >= 0x2600 && cp <= 0x27BF)
+        || (cp >= 0x2190 && cp <= 0x21FF)
+        || cp == 0xFE0F
+        || cp == 0x2640
+        || cp == 0x2642
+        || cp == 0x2695
+        || cp == 0x2708;
+  }
+
+  /** Scripts whose spelling uses the zero-width non-joiner: Arabic, Persian, Indic, Sinhala. */
+  private static boolean needsJoinerControl(int cp) {
+    if (cp < 0) {
+      return false;
+    }
+    Character.UnicodeScript s;
+    try {
+      s = Character.UnicodeScript.of(cp);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    switch (s) {
+      case ARABIC:
+      case SYRIAC:
+      case DEVANAGARI:
+      case BENGALI:
+      case GURMUKHI:
+      case GUJARATI:
+      case ORIYA:
+      case TAMIL:
+      case TELUGU:
+      case KANNADA:
+      case MALAYALAM:
+      case SINHALA:
+      case MONGOLIAN:
+        return true;
+      default:
+        return false;
+    }
+  }
+}

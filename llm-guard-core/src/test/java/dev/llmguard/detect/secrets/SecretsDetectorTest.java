@@ -1,0 +1,182 @@
+package dev.llmguard.detect.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.llmguard.GuardConfigurationException;
+import dev.llmguard.detect.Fixtures;
+import dev.llmguard.spi.Category;
+import dev.llmguard.spi.Detector;
+import dev.llmguard.spi.DetectorConfig;
+import dev.llmguard.spi.DetectorProvider;
+import dev.llmguard.spi.Finding;
+import dev.llmguard.spi.Phase;
+import dev.llmguard.spi.ScanInput;
+import dev.llmguard.spi.Span;
+import dev.llmguard.testkit.DetectorContractTest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SecretsDetectorTest extends DetectorContractTest {
+
+  @Override
+  protected DetectorProvider provider() {
+    return new SecretsDetectorProvider();
+  }
+
+  /**
+   * The kit combines phases into its own mutable list; hand it back immutable, as detect() does.
+   */
+  @Override
+  protected List<Finding> scan(String text) {
+    return List.copyOf(super.scan(text));
+  }
+
+  @Override
+  protected List<String> positiveSamples() {
+    List<String> out = new ArrayList<>();
+    for (String[] row : Fixtures.rows("secrets/positives.tsv")) {
+      out.add(row[2]);
+    }
+    return out;
+  }
+
+  private static String[] fixture(String format) {
+    return Fixtures.rows("secrets/positives.tsv").stream()
+        .filter(r -> r[0].equals(format))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private List<Finding> scan(Detector d, String text) {
+    return d.detect(ScanInput.of(Phase.RESPONSE, text));
+  }
+
+  @Test
+  void everyFixtureSecretIsFoundWithItsFormatAndASpanOnTheValueOnly() {
+    for (String[] row : Fixtures.rows("secrets/positives.tsv")) {
+      String format = row[0];
+      String secret = row[1];
+      String text = row[2];
+      int start = text.indexOf(secret);
+      assertThat(scan(detector, text))
+          .as("%s in: %s", format, text)
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.metadata()).containsEntry("format", format);
+                assertThat(f.spans()).containsExactly(Span.of(start, start + secret.length()));
+                assertThat(f.category()).isEqualTo(Category.SENSITIVE_INFORMATION);
+                assertThat(f.entity()).isNotBlank();
+              });
+    }
+  }
+
+  @Test
+  void placeholdersTemplatesAndNearMissesAreNotReported() {
+    for (String text : Fixtures.lines("secrets/negatives.txt")) {
+      assertThat(scan(detector, text)).as("in: %s", text).isEmpty();
+    }
+  }
+
+  @Test
+  void messagesAndMetadataNeverContainTheSecret() {
+    for (String[] row : Fixtures.rows("secrets/positives.tsv")) {
+      for (Finding f : scan(detector, row[2])) {
+        assertThat(f.message()).doesNotContain(row[1]);
+        assertThat(String.join(" ", f.metadata().values())).doesNotContain(row[1]);
+      }
+    }
+  }
+
+  @Test
+  void atLeastThirtyFormatsAreBuiltIn() {
+    Set<String> formats = new HashSet<>(SecretsDetectorProvider.formats());
+    assertThat(formats).hasSizeGreaterThanOrEqualTo(30);
+    Set<String> covered = new HashSet<>();
+    for (String[] row : Fixtures.rows("secrets/positives.tsv")) {
+      covered.add(row[0]);
+    }
+    assertThat(covered).hasSizeGreaterThanOrEqualTo(30);
+  }
+
+  @Test
+  void aGithubTokenWithAValidChecksumScoresHigherThanOneWithABrokenChecksum() {
+    String valid = fixture("github-token")[1];
+    assertThat(valid).startsWith("ghp_");
+    char last = valid.charAt(valid.length() - 1);
+    String broken = valid.substring(0, valid.length() - 1) + (last == 'A' ? 'B' : 'A');
+    Finding good = scan(detector, "token " + valid).get(0);
+    List<Finding> bad = scan(detector, "token " + broken);
+    assertThat(good.score()).isEqualTo(0.99);
+    assertThat(bad).singleElement().satisfies(f -> assertThat(f.score()).isLessThan(0.8));
+  }
+
+  @Test
+  void theGithubChecksumIsBase62OfTheCrc32OfTheRandomPart() {
+    assertThat(SecretRules.base62(0, 6)).isEqualTo("000000");
+    assertThat(SecretRules.base62(61, 6)).isEqualTo("00000z");
+    assertThat(SecretRules.base62(62, 6)).isEqualTo("000010");
+  }
+
+  @Test
+  void aJwtWhoseHeaderIsNotJsonIsNotReported() {
+    assertThat(scan(detector, "eyJub3Rqc29uIGF0IGFsbA.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl"))
+        .isEmpty();
+  }
+
+  @Test
+  void genericAssignmentsCanBeSwitchedOff() {
+    Detector formatsOnly =
+        provider().create(DetectorConfig.of("secrets", Map.of("generic", "false")));
+    String text = "client_secret = \"q8Vd2LmZr7XcN4pT1sKfB9wYhE6uJ3aG\"";
+    assertThat(scan(detector, text)).hasSize(1);
+    assertThat(scan(formatsOnly, text)).isEmpty();
+  }
+
+  @Test
+  void formatsCanBeDisabledByName() {
+    Detector noJwt =
+        provider().create(DetectorConfig.of("secrets", Map.of("disabled-formats", "jwt")));
+    String jwt = fixture("jwt")[2];
+    assertThat(scan(detector, jwt)).isNotEmpty();
+    assertThat(scan(noJwt, jwt)).noneMatch(f -> "jwt".equals(f.metadata().get("format")));
+  }
+
+  @Test
+  void contextFormatsSuchAsPrivateKeysCanBeDisabledToo() {
+    Detector noPem =
+        provider().create(DetectorConfig.of("secrets", Map.of("disabled-formats", "private-key")));
+    String pem = fixture("private-key")[2];
+    assertThat(scan(detector, pem)).isNotEmpty();
+    assertThat(scan(noPem, pem)).isEmpty();
+  }
+
+  @Test
+  void theRedactorReplacesOnlyTheSecretValue() {
+    String[] row = fixture("stripe-secret-key");
+    String redacted =
+        dev.llmguard.Redactor.redact(row[2], scan(detector, row[2]), new dev.llmguard.Vault());
+    assertThat(redacted).isEqualTo("stripe.api_key = '[STRIPE_KEY_1]'");
+  }
+
+  @Test
+  void unknownFormatNamesAreRejectedNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                provider().create(DetectorConfig.of("secrets", Map.of("disabled-formats", "jwtt"))))
+        .isInstanceOf(GuardConfigurationException.class)
+        .hasMessageContaining("llmguard.detector.secrets.disabled-formats")
+        .hasMessageContaining("jwtt");
+  }
+
+  @Test
+  void aLowEntropyValueIsNotAGenericSecretButARandomOneIs() {
+    assertThat(scan(detector, "api_key = aaaaaaaaaaaaaaaaaaaaaaaa")).isEmpty();
+    assertThat(scan(detector, "api_key = Zq4vN8xL2pR7tK1m")).hasSize(1);
+  }
+}
