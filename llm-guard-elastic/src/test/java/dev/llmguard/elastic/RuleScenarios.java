@@ -7,10 +7,13 @@ import dev.llmguard.ChatResponse;
 import dev.llmguard.ProviderError;
 import dev.llmguard.ProviderFilterResult;
 import dev.llmguard.Usage;
+import dev.llmguard.detect.pii.PiiDetectorProvider;
+import dev.llmguard.detect.secrets.SecretsDetectorProvider;
 import dev.llmguard.event.GuardEvents;
 import dev.llmguard.spi.Category;
 import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
+import dev.llmguard.spi.DetectorConfig;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
@@ -88,8 +91,9 @@ final class RuleScenarios {
   }
 
   /**
-   * Detectors under the ids of the built-in ones (the events and rules key on those ids), each a
-   * plain pattern; a real detector replaces them once it exists with the same id.
+   * The detectors the rules key on: the built-in {@code secrets} and {@code pii}, and, where main
+   * has no built-in detector yet, a plain pattern detector under the built-in id ({@code
+   * prompt-injection}, {@code jailbreak}, {@code system-prompt-leak}).
    */
   static List<Detector> detectors() {
     return List.of(
@@ -107,21 +111,9 @@ final class RuleScenarios {
             0.88,
             null,
             Phase.PROMPT),
-        TestDetectors.pattern(
-            "secrets",
-            "\\bAKIA[0-9A-Z]{16}\\b",
-            Category.SENSITIVE_INFORMATION,
-            0.99,
-            "AWS_ACCESS_KEY",
-            Phase.PROMPT,
-            Phase.RESPONSE),
-        TestDetectors.pattern(
-            "pii",
-            "\\b[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\b",
-            Category.SENSITIVE_INFORMATION,
-            0.8,
-            "EMAIL",
-            Phase.PROMPT),
+        // The built-in detectors where main has them.
+        new SecretsDetectorProvider().create(DetectorConfig.empty("secrets")),
+        new PiiDetectorProvider().create(DetectorConfig.empty("pii")),
         new SystemPromptEcho());
   }
 
