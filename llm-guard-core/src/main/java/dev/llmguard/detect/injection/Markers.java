@@ -1,0 +1,242 @@
+package dev.llmguard.detect.injection;
+
+import dev.llmguard.detect.text.Evidence;
+import dev.llmguard.detect.text.NormalizedText;
+
+/**
+ * Character-level signals in folded text, found in one pass: chat-template tokens and fake turns,
+ * fake delimiters ({@code %%% end of instructions %%%}), and adversarial filler (a short token
+ * repeated dozens of times).
+ */
+final class Markers {
+  private Markers() {}
+
+  private record Marker(String text, String name, double weight) {}
+
+  private static final Marker[] LT = {
+    new Marker("<|im_start|>", "chat-template-token", 0.8),
+    new Marker("<|im_end|>", "chat-template-token", 0.8),
+    new Marker("<|system|>", "chat-template-token", 0.8),
+    new Marker("<|user|>", "chat-template-token", 0.7),
+    new Marker("<|assistant|>", "chat-template-token", 0.7),
+    new Marker("<|endoftext|>", "chat-template-token", 0.8),
+    new Marker("<|eot_id|>", "chat-template-token", 0.8),
+    new Marker("<|start_header_id|>", "chat-template-token", 0.8),
+    new Marker("<|end_header_id|>", "chat-template-token", 0.8),
+    new Marker("<|begin_of_text|>", "chat-template-token", 0.8),
+    new Marker("<<sys>>", "chat-template-token", 0.8),
+    new Marker("<</sys>>", "chat-template-token", 0.8),
+    new Marker("</s>", "chat-template-token", 0.4),
+    new Marker("<system>", "fake-turn", 0.55),
+    new Marker("</system>", "fake-turn", 0.6),
+    new Marker("</user>", "fake-turn", 0.5),
+    new Marker("<instructions>", "fake-turn", 0.4),
+    new Marker("</instructions>", "fake-turn", 0.55),
+    new Marker("</prompt>", "fake-turn", 0.5),
+    new Marker("</context>", "fake-turn", 0.4),
+    new Marker("<admin>", "fake-turn", 0.45),
+  };
+  private static final Marker[] BRACKET = {
+    new Marker("[inst]", "chat-template-token", 0.7),
+    new Marker("[/inst]", "chat-template-token", 0.7),
+    new Marker("[system]", "fake-turn", 0.5),
+    new Marker("[system message]", "fake-turn", 0.55),
+    new Marker("[/system]", "fake-turn", 0.55),
+    new Marker("[admin]", "fake-turn", 0.45),
+  };
+  private static final Marker[] HASH = {
+    new Marker("### system", "chat-template-token", 0.6),
+    new Marker("### instruction", "chat-template-token", 0.55),
+    new Marker("### response", "chat-template-token", 0.45),
+    new Marker("### human", "chat-template-token", 0.5),
+    new Marker("### assistant", "chat-template-token", 0.5),
+    new Marker("### user", "chat-template-token", 0.45),
+    new Marker("### input", "chat-template-token", 0.4),
+  };
+
+  /** Role labels at a line start: a fake turn of the conversation. */
+  private static final Marker[] LINE = {
+    new Marker("system:", "fake-turn", 0.5),
+    new Marker("system message:", "fake-turn", 0.55),
+    new Marker("assistant:", "fake-turn", 0.35),
+    new Marker("ai:", "fake-turn", 0.25),
+    new Marker("human:", "fake-turn", 0.35),
+    new Marker("user:", "fake-turn", 0.25),
+    new Marker("admin:", "fake-turn", 0.4),
+    new Marker("developer:", "fake-turn", 0.4),
+  };
+
+  private static final String[] DELIMITER_WORDS = {
+    "end",
+    "begin",
+    "start",
+    "new",
+    "system",
+    "instruction",
+    "ignore",
+    "user",
+    "admin",
+    "prompt",
+    "input",
+    "ende",
+    "fin",
+    "stop",
+    "override"
+  };
+
+  private static final int FLOOD_RUN = 24;
+
+  static void scan(NormalizedText t, Evidence ev) {
+    int n = t.length();
+    boolean delimiterSeen = false;
+    for (int i = 0; i < n; i++) {
+      char c = t.charAt(i);
+      switch (c) {
+        case '<' -> check(t, i, LT, ev);
+        case '[' -> check(t, i, BRACKET, ev);
+        case '#' -> check(t, i, HASH, ev);
+        case '\n' -> check(t, i + 1, LINE, ev);
+        default -> {}
+      }
+      if (i == 0) {
+        check(t, 0, LINE, ev);
+      }
+      if (!delimiterSeen
+          && (c == '%' || c == '=' || c == '*' || c == '-' || c == '>' || c == '#')
+          && i + 2 < n
+          && t.charAt(i + 1) == c
+          && t.charAt(i + 2) == c) {
+        if (delimiterWordFollows(t, i + 3)) {
+          delimiterSeen = true;
+          ev.add(
+              "fake-delimiter",
+              "delimiter",
+              0.5,
+              t.originStart(i),
+              t.originEnd(Math.min(n, i + 24)));
+        }
+      }
+    }
+    flood(t, ev);
+  }
+
+  private static void check(NormalizedText t, int at, Marker[] markers, Evidence ev) {
+    for (Marker m : markers) {
+      if (startsWith(t, at, m.text())) {
+        ev.add(
+            m.name(),
+            "template",
+            m.weight(),
+            t.originStart(at),
+            t.originEnd(at + m.text().length()));
+        return;
+      }
+    }
+  }
+
+  private static boolean startsWith(NormalizedText t, int at, String s) {
+    if (at < 0 || at + s.length() > t.length()) {
+      return false;
+    }
+    for (int k = 0; k < s.length(); k++) {
+      if (t.charAt(at + k) != s.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean delimiterWordFollows(NormalizedText t, int from) {
+    int i = from;
+    int n = t.length();
+    char c0 = t.charAt(from - 1);
+    while (i < n && (t.charAt(i) == c0 || t.charAt(i) == ' ')) {
+      i++;
+    }
+    for (String w : DELIMITER_WORDS) {
+      if (startsWith(t, i, w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A short token repeated (with period 1 to 3) at least {@value #FLOOD_RUN} times in a row. */
+  private static void flood(NormalizedText t, Evidence ev) {
+    int n = t.length();
+    int[] ts = new int[4];
+    int[] te = new int[4];
+    int[] run = new int[4];
+    int count = 0;
+    int i = 0;
+    while (i < n) {
+      while (i < n && t.charAt(i) == ' ') {
+        i++;
+      }
+      int s = i;
+      while (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\n') {
+        i++;
+      }
+      if (i < n && t.charAt(i) == '\n') {
+        i++;
+      }
+      int e = i;
+      if (e <= s) {
+        continue;
+      }
+      if (e - s >= PERIODIC_MIN && periodic(t, s, e)) {
+        ev.add("adversarial-filler", "flood", 0.5, t.originStart(s), t.originEnd(e));
+        return;
+      }
+      for (int p = 1; p <= 3; p++) {
+        if (count >= p && e - s <= 6 && same(t, s, e, ts[(count - p) & 3], te[(count - p) & 3])) {
+          if (++run[p] >= FLOOD_RUN) {
+            ev.add("adversarial-filler", "flood", 0.5, t.originStart(s), t.originEnd(e));
+            return;
+          }
+        } else {
+          run[p] = 0;
+        }
+      }
+      ts[count & 3] = s;
+      te[count & 3] = e;
+      count++;
+    }
+  }
+
+  /** A single word at least this long that repeats a short chunk is filler too. */
+  private static final int PERIODIC_MIN = 48;
+
+  /** Whether {@code [s, e)} repeats a chunk of 3 to 24 chars containing a letter, 3+ times. */
+  private static boolean periodic(NormalizedText t, int s, int e) {
+    for (int p = 3; p <= 24 && p * 3 <= e - s; p++) {
+      boolean letter = false;
+      for (int k = s; k < s + p; k++) {
+        letter |= Character.isLetter(t.charAt(k));
+      }
+      if (!letter) {
+        continue;
+      }
+      int k = s + p;
+      while (k < e && t.charAt(k) == t.charAt(k - p)) {
+        k++;
+      }
+      if (k == e) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean same(NormalizedText t, int s1, int e1, int s2, int e2) {
+    if (e1 - s1 != e2 - s2) {
+      return false;
+    }
+    for (int k = 0; k < e1 - s1; k++) {
+      if (t.charAt(s1 + k) != t.charAt(s2 + k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

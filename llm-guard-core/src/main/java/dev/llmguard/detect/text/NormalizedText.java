@@ -1,0 +1,132 @@
+package dev.llmguard.detect.text;
+
+/**
+ * A folded copy of a text plus, for every folded char, the UTF-16 offset in the original it came
+ * from. Immutable once built (the arrays are never handed out).
+ */
+public final class NormalizedText {
+  private final String original;
+  private final char[] chars;
+  private final int length;
+  private final int[] origin;
+  private final int longestSpacedRun;
+  private final int spacedRunStart;
+  private final int spacedRunEnd;
+
+  NormalizedText(
+      String original,
+      char[] chars,
+      int length,
+      int[] origin,
+      int longestSpacedRun,
+      int spacedRunStart,
+      int spacedRunEnd) {
+    this.original = original;
+    this.chars = chars;
+    this.length = length;
+    this.origin = origin;
+    this.longestSpacedRun = longestSpacedRun;
+    this.spacedRunStart = spacedRunStart;
+    this.spacedRunEnd = spacedRunEnd;
+  }
+
+  /** Letters in the longest spaced-out run that was joined ({@code s a y t h i s} is 7). */
+  public int longestSpacedRun() {
+    return longestSpacedRun;
+  }
+
+  /** Original offset where that run starts. */
+  public int spacedRunStart() {
+    return spacedRunStart;
+  }
+
+  /** Original offset one past that run. */
+  public int spacedRunEnd() {
+    return spacedRunEnd;
+  }
+
+  /** The text that was normalised. */
+  public String original() {
+    return original;
+  }
+
+  /** The backing array (package-private: never handed out of this package). */
+  char[] chars() {
+    return chars;
+  }
+
+  /** Number of folded chars. */
+  public int length() {
+    return length;
+  }
+
+  /** The folded char at {@code i}. */
+  public char charAt(int i) {
+    return chars[i];
+  }
+
+  /** The folded text as a string (allocates; for tests and diagnostics). */
+  @Override
+  public String toString() {
+    return new String(chars, 0, length);
+  }
+
+  /** Whether the folded text contains {@code needle} (already folded: lower case, ASCII). */
+  public boolean contains(String needle) {
+    return indexOf(needle, 0) >= 0;
+  }
+
+  /** First index of {@code needle} at or after {@code from}, or -1. */
+  public int indexOf(String needle, int from) {
+    int n = needle.length();
+    if (n == 0) {
+      return from;
+    }
+    char first = needle.charAt(0);
+    int last = length - n;
+    for (int i = Math.max(0, from); i <= last; i++) {
+      if (chars[i] != first) {
+        continue;
+      }
+      int k = 1;
+      while (k < n && chars[i + k] == needle.charAt(k)) {
+        k++;
+      }
+      if (k == n) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Offset in the original of the folded char at {@code i} ({@code i == length()} is allowed). */
+  public int originStart(int i) {
+    return i >= length ? original.length() : origin[i];
+  }
+
+  /**
+   * Original offset one past the folded range ending at {@code end} (exclusive): the start of the
+   * next folded char, or the end of the original.
+   */
+  public int originEnd(int end) {
+    if (end <= 0) {
+      return 0;
+    }
+    if (end >= length) {
+      return original.length();
+    }
+    // The original chars between the last folded char and the next one belong to the range.
+    int last = origin[end - 1];
+    int next = origin[end];
+    return next > last ? skipInvisibleBackwards(last, next) : last + 1;
+  }
+
+  /** Ends the range right after the last visible char before {@code next}. */
+  private int skipInvisibleBackwards(int last, int next) {
+    int e = next;
+    while (e > last + 1 && Character.isWhitespace(original.charAt(e - 1))) {
+      e--;
+    }
+    return e;
+  }
+}

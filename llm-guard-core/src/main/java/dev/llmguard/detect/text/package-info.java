@@ -1,0 +1,9 @@
+/**
+ * Text helpers shared by the built-in phrase detectors: {@link
+ * dev.llmguard.detect.text.TextNormalizer} (folding with an offset map back to the original),
+ * {@link dev.llmguard.detect.text.PhraseMatcher} (families of phrasings in linear time, no regular
+ * expressions), {@link dev.llmguard.detect.text.RuleFile} (rules from a class-path file) and {@link
+ * dev.llmguard.detect.text.Evidence} (weighted signals combined into a graded score). Usable by
+ * third-party detectors; all types are thread-safe except {@code Evidence}, which is per scan.
+ */
+package dev.llmguard.detect.text;
