@@ -7,6 +7,8 @@ import dev.llmguard.ChatResponse;
 import dev.llmguard.ProviderError;
 import dev.llmguard.ProviderFilterResult;
 import dev.llmguard.Usage;
+import dev.llmguard.detect.injection.PromptInjectionDetectorProvider;
+import dev.llmguard.detect.jailbreak.JailbreakDetectorProvider;
 import dev.llmguard.detect.pii.PiiDetectorProvider;
 import dev.llmguard.detect.secrets.SecretsDetectorProvider;
 import dev.llmguard.event.GuardEvents;
@@ -17,7 +19,6 @@ import dev.llmguard.spi.DetectorConfig;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
-import dev.llmguard.support.TestDetectors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,27 +92,15 @@ final class RuleScenarios {
   }
 
   /**
-   * The detectors the rules key on: the built-in {@code secrets} and {@code pii}, and, where main
-   * has no built-in detector yet, a plain pattern detector under the built-in id ({@code
-   * prompt-injection}, {@code jailbreak}, {@code system-prompt-leak}).
+   * The detectors the rules key on: the built-in {@code prompt-injection}, {@code jailbreak},
+   * {@code secrets} and {@code pii}, and, as main has no built-in one yet, a small {@code
+   * system-prompt-leak} detector under the built-in id.
    */
   static List<Detector> detectors() {
     return List.of(
-        TestDetectors.pattern(
-            "prompt-injection",
-            "\\bignore\\s+(?:all\\s+|the\\s+)?(?:previous|above|prior)\\s+(?:instructions|rules)\\b",
-            Category.PROMPT_INJECTION,
-            0.91,
-            null,
-            Phase.PROMPT),
-        TestDetectors.pattern(
-            "jailbreak",
-            "\\bdo\\s+anything\\s+now\\b|\\byou\\s+are\\s+DAN\\b",
-            Category.JAILBREAK,
-            0.88,
-            null,
-            Phase.PROMPT),
         // The built-in detectors where main has them.
+        new PromptInjectionDetectorProvider().create(DetectorConfig.empty("prompt-injection")),
+        new JailbreakDetectorProvider().create(DetectorConfig.empty("jailbreak")),
         new SecretsDetectorProvider().create(DetectorConfig.empty("secrets")),
         new PiiDetectorProvider().create(DetectorConfig.empty("pii")),
         new SystemPromptEcho());
