@@ -607,8 +607,9 @@ public final class ElasticsearchEventSink implements EventSink {
       acknowledgedBySegment.computeIfAbsent(p.replay.segment, k -> new HashSet<>()).add(p.id);
       p.replay.done();
     } else if (p.resolve()) {
-      release(p);
+      // Count first, then leave the live set: flush() returns once the set is empty.
       delivered.increment();
+      release(p);
     }
   }
 
@@ -622,11 +623,11 @@ public final class ElasticsearchEventSink implements EventSink {
     if (!count) {
       return;
     }
+    deadLettered.increment();
+    boolean written = deadLetters.write(p.id, status, type, reason, p.json());
     if (p.replay == null) {
       release(p);
     }
-    deadLettered.increment();
-    boolean written = deadLetters.write(p.id, status, type, reason, p.json());
     LOG.warn(
         "Elasticsearch rejected event {} (HTTP {} {}: {}){}",
         p.id,
@@ -655,11 +656,14 @@ public final class ElasticsearchEventSink implements EventSink {
   private void spoolResolved(List<Pending> batch) {
     List<DiskSpool.Record> records = new ArrayList<>(batch.size());
     for (Pending p : batch) {
-      live.remove(p);
-      pendingBytes.addAndGet(-p.accountedBytes);
       records.add(new DiskSpool.Record(p.id, p.json()));
     }
+    // On disk and counted before they leave the live set: flush() returns once the set is empty.
     writeSpool(records);
+    for (Pending p : batch) {
+      live.remove(p);
+      pendingBytes.addAndGet(-p.accountedBytes);
+    }
   }
 
   private void writeSpool(List<DiskSpool.Record> records) {
