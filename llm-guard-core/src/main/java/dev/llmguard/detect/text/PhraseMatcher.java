@@ -64,11 +64,11 @@ public final class PhraseMatcher {
             throw new IllegalArgumentException("empty alternative in rule " + r.name());
           }
           if (alt.endsWith("*")) {
-            String stem = TextNormalizer.squeeze(alt.substring(0, alt.length() - 1));
+            String stem = vocabulary(alt.substring(0, alt.length() - 1));
             lengths.add(stem.length());
             ids[k] = -2 - stems.add(stem);
           } else {
-            ids[k] = words.add(TextNormalizer.squeeze(alt));
+            ids[k] = words.add(vocabulary(alt));
           }
         }
         els.add(new Element(gap, ids));
@@ -327,5 +327,19 @@ public final class PhraseMatcher {
       }
       return -1;
     }
+  }
+
+  /**
+   * Folds a rule word as the text is folded: words outside ASCII (Cyrillic, Greek, accented) go
+   * through {@link TextNormalizer#fold}, so that a Cyrillic rule word meets the same look-alike
+   * folding as the text; ASCII words are only squeezed (the rules are written folded already).
+   */
+  static String vocabulary(String alt) {
+    for (int i = 0; i < alt.length(); i++) {
+      if (alt.charAt(i) > 0x7F) {
+        return TextNormalizer.squeeze(TextNormalizer.fold(alt).toString().strip());
+      }
+    }
+    return TextNormalizer.squeeze(alt);
   }
 }

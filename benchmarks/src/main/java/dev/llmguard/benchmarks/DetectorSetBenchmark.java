@@ -1,0 +1,66 @@
+package dev.llmguard.benchmarks;
+
+import dev.llmguard.spi.Detector;
+import dev.llmguard.spi.Phase;
+import dev.llmguard.spi.ScanInput;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The whole default detector set (every {@code DetectorProvider} on the classpath, empty config) on
+ * one text: {@link #prompt} runs the prompt-phase detectors with the text as the user turn, {@link
+ * #response} the response-phase detectors with the text as the answer. Run with {@code -prof gc}
+ * for the allocation per scan ({@code gc.alloc.rate.norm}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class DetectorSetBenchmark {
+
+  @Param({"1024", "10240", "102400"})
+  public int size;
+
+  @Param({
+    "prose",
+    "one-char",
+    "brackets",
+    "ignore-repeated",
+    "akia-repeated",
+    "at-signs",
+    "digit-runs",
+    "image-open-repeated",
+    "base64-runs",
+    "near-misses"
+  })
+  public String input;
+
+  private List<Detector> detectors;
+  private ScanInput promptInput;
+  private ScanInput responseInput;
+
+  @Setup
+  public void setUp() {
+    detectors = DetectorSet.discover();
+    String text = Texts.of(input, size);
+    promptInput = DetectorSet.promptInput(text);
+    responseInput = DetectorSet.responseInput(text);
+  }
+
+  @Benchmark
+  public int prompt() {
+    return DetectorSet.scan(detectors, Phase.PROMPT, promptInput);
+  }
+
+  @Benchmark
+  public int response() {
+    return DetectorSet.scan(detectors, Phase.RESPONSE, responseInput);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.llmguard.benchmarks;
+
+import dev.llmguard.spi.Detector;
+import dev.llmguard.spi.Phase;
+import dev.llmguard.spi.ScanInput;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One detector at a time, in every phase it supports, to see which one dominates the set. The
+ * default {@code detector} values are this module's own; pass every id with {@code -p
+ * detector=a,b,c} (the ids are printed by {@code java -cp benchmarks.jar
+ * dev.llmguard.benchmarks.ListDetectors}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class SingleDetectorBenchmark {
+
+  @Param({"exfiltration", "refusal", "system-prompt-leak"})
+  public String detector;
+
+  @Param({"102400"})
+  public int size;
+
+  @Param({"prose", "near-misses"})
+  public String input;
+
+  private List<Detector> one;
+  private ScanInput promptInput;
+  private ScanInput responseInput;
+
+  @Setup
+  public void setUp() {
+    one = List.of(DetectorSet.byId(detector));
+    String text = Texts.of(input, size);
+    promptInput = DetectorSet.promptInput(text);
+    responseInput = DetectorSet.responseInput(text);
+  }
+
+  @Benchmark
+  public int scan() {
+    return DetectorSet.scan(one, Phase.PROMPT, promptInput)
+        + DetectorSet.scan(one, Phase.RESPONSE, responseInput);
+  }
+}

