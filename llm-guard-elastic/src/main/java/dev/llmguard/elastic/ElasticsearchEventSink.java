@@ -39,14 +39,14 @@ import org.slf4j.LoggerFactory;
  * event id as document id and the {@code create} action, so that an event sent twice is stored
  * once.
  *
- * <p><b>Delivery.</b> {@link #publish} serialises the events and hands them to a sender thread; it
- * never waits for the network. While Elasticsearch is unreachable, refuses the credentials or the
- * in-memory queue is at its bound, events go to a bounded disk spool instead, which is replayed
- * oldest first once Elasticsearch answers again — also by a later sink over the same spool folder
- * after a restart. Documents answered with {@code 429} or {@code 5xx} are retried with exponential
- * backoff; documents rejected for good (a mapping conflict) go to the dead-letter file with the
- * reason while the rest of their batch is delivered. The only loss is a full spool, counted as
- * {@code dropped}.
+ * <p><b>Delivery.</b> {@link #publish} only queues the events for a sender thread, which serialises
+ * and sends them; it never waits for the network. While Elasticsearch is unreachable, refuses the
+ * credentials or the in-memory queue is at its bound, events go to a bounded disk spool instead,
+ * which is replayed oldest first once Elasticsearch answers again — also by a later sink over the
+ * same spool folder after a restart. Documents answered with {@code 429} or {@code 5xx} are retried
+ * with exponential backoff; documents rejected for good (a mapping conflict) go to the dead-letter
+ * file with the reason while the rest of their batch is delivered. The only loss is a full spool,
+ * counted as {@code dropped}.
  *
  * <p><b>Thread-safety.</b> All public methods are thread-safe. {@link #publish} is meant for the
  * core {@code EventDispatcher}'s thread; {@link #flush} and {@link #close} may be called from any
@@ -98,6 +98,8 @@ public final class ElasticsearchEventSink implements EventSink {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong pendingBytes = new AtomicLong();
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicLong lastDropLogNanos =
+      new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
 
   private final LongAdder queued = new LongAdder();
   private final LongAdder delivered = new LongAdder();
@@ -211,8 +213,9 @@ public final class ElasticsearchEventSink implements EventSink {
   }
 
   /**
-   * Takes a batch: serialises each event and queues it, or spools it while Elasticsearch is not
-   * reachable or the queue is at its bound. Never waits for the network.
+   * Takes a batch: queues it for the sender thread (which sends it, or spools it while
+   * Elasticsearch is not reachable), or writes it to the spool itself when the queue is at its
+   * bound. Never waits for the network.
    *
    * @throws IllegalStateException after {@link #close()}
    * @throws NullPointerException when {@code events} or an element is null
@@ -223,19 +226,15 @@ public final class ElasticsearchEventSink implements EventSink {
       throw new IllegalStateException("ElasticsearchEventSink is closed");
     }
     List<Pending> batch = new ArrayList<>(events.size());
-    long bytes = 0;
     for (GuardEvent e : events) {
       Objects.requireNonNull(e, "event");
-      Pending p = new Pending(e.id(), serialise(e), -1, sequence.incrementAndGet());
-      batch.add(p);
-      bytes += p.json.length;
+      batch.add(new Pending(e, sequence.incrementAndGet()));
     }
     queued.add(batch.size());
-    State now = state;
-    if ((now == State.UP || now == State.STARTING)
-        && live.size() + batch.size() <= config.queueCapacity()
-        && pendingBytes.get() + bytes <= config.queueMaxBytes()) {
-      pendingBytes.addAndGet(bytes);
+    // The caller only enqueues; the sender thread serialises, sends or spools. Only when the
+    // queue is at its bound does the caller write to the spool itself.
+    if (live.size() + batch.size() <= config.queueCapacity()
+        && pendingBytes.get() <= config.queueMaxBytes()) {
       live.addAll(batch);
       inbox.addAll(batch);
     } else {
@@ -305,16 +304,28 @@ public final class ElasticsearchEventSink implements EventSink {
           inbox.drainTo(drained, 4095);
         }
         boolean stop = false;
+        List<Pending> toSpool = new ArrayList<>();
         for (Object o : drained) {
           if (o == STOP) {
             stop = true;
           } else if (o == SPOOL_ALL) {
             spoolAllLive();
           } else if (o instanceof Pending p) {
-            send(p);
+            if (state == State.DOWN || state == State.REJECTED) {
+              if (p.replay == null && p.resolve()) {
+                toSpool.add(p);
+              } else if (p.replay != null) {
+                p.replay.fail(p);
+              }
+            } else {
+              send(p);
+            }
           } else if (o instanceof Outcome out) {
             handle(out);
           }
+        }
+        if (!toSpool.isEmpty()) {
+          spoolResolved(toSpool);
         }
         if (stop) {
           return;
@@ -368,6 +379,11 @@ public final class ElasticsearchEventSink implements EventSink {
       }
       return;
     }
+    byte[] json = p.json();
+    if (p.replay == null && p.accountedBytes == 0) {
+      p.accountedBytes = json.length;
+      pendingBytes.addAndGet(json.length);
+    }
     ingester.add(
         BulkOperation.of(
             b ->
@@ -375,7 +391,7 @@ public final class ElasticsearchEventSink implements EventSink {
                     c ->
                         c.index(config.dataStream())
                             .id(p.id)
-                            .document(BinaryData.of(p.json, "application/json")))),
+                            .document(BinaryData.of(json, "application/json")))),
         p);
   }
 
@@ -463,7 +479,7 @@ public final class ElasticsearchEventSink implements EventSink {
     List<Pending> toSend = new ArrayList<>();
     for (DiskSpool.Record rec : seg.records()) {
       if (!acked.contains(rec.id())) {
-        Pending p = new Pending(rec.id(), rec.json(), 0, 0);
+        Pending p = new Pending(rec.id(), rec.json());
         p.replay = r;
         toSend.add(p);
       }
@@ -591,14 +607,15 @@ public final class ElasticsearchEventSink implements EventSink {
       acknowledgedBySegment.computeIfAbsent(p.replay.segment, k -> new HashSet<>()).add(p.id);
       p.replay.done();
     } else if (p.resolve()) {
-      release(p);
+      // Count first, then leave the live set: flush() returns once the set is empty.
       delivered.increment();
+      release(p);
     }
   }
 
   private void release(Pending p) {
     live.remove(p);
-    pendingBytes.addAndGet(-p.json.length);
+    pendingBytes.addAndGet(-p.accountedBytes);
   }
 
   private void deadLetter(Pending p, int status, String type, String reason) {
@@ -606,11 +623,11 @@ public final class ElasticsearchEventSink implements EventSink {
     if (!count) {
       return;
     }
+    deadLettered.increment();
+    boolean written = deadLetters.write(p.id, status, type, reason, p.json());
     if (p.replay == null) {
       release(p);
     }
-    deadLettered.increment();
-    boolean written = deadLetters.write(p.id, status, type, reason, p.json);
     LOG.warn(
         "Elasticsearch rejected event {} (HTTP {} {}: {}){}",
         p.id,
@@ -630,7 +647,7 @@ public final class ElasticsearchEventSink implements EventSink {
   private void spoolNew(List<Pending> batch) {
     List<DiskSpool.Record> records = new ArrayList<>(batch.size());
     for (Pending p : batch) {
-      records.add(new DiskSpool.Record(p.id, p.json));
+      records.add(new DiskSpool.Record(p.id, p.json()));
     }
     writeSpool(records);
   }
@@ -639,11 +656,14 @@ public final class ElasticsearchEventSink implements EventSink {
   private void spoolResolved(List<Pending> batch) {
     List<DiskSpool.Record> records = new ArrayList<>(batch.size());
     for (Pending p : batch) {
-      live.remove(p);
-      pendingBytes.addAndGet(-p.json.length);
-      records.add(new DiskSpool.Record(p.id, p.json));
+      records.add(new DiskSpool.Record(p.id, p.json()));
     }
+    // On disk and counted before they leave the live set: flush() returns once the set is empty.
     writeSpool(records);
+    for (Pending p : batch) {
+      live.remove(p);
+      pendingBytes.addAndGet(-p.accountedBytes);
+    }
   }
 
   private void writeSpool(List<DiskSpool.Record> records) {
@@ -659,11 +679,16 @@ public final class ElasticsearchEventSink implements EventSink {
     spooled.add(written);
     if (written < records.size()) {
       dropped.add(records.size() - written);
-      LOG.error(
-          "Spool {} is full ({} bytes): dropped {} events",
-          config.spoolPath(),
-          config.spoolMaxBytes(),
-          records.size() - written);
+      long now = System.nanoTime();
+      long last = lastDropLogNanos.get();
+      // At most one line per 10 s: a full spool under load must not flood the log.
+      if (now - last > TimeUnit.SECONDS.toNanos(10) && lastDropLogNanos.compareAndSet(last, now)) {
+        LOG.error(
+            "Spool {} is full ({} bytes): events are being dropped ({} so far)",
+            config.spoolPath(),
+            config.spoolMaxBytes(),
+            dropped.sum());
+      }
     }
   }
 
@@ -691,9 +716,9 @@ public final class ElasticsearchEventSink implements EventSink {
 
   // ------------------------------------------------------------------------ small helpers
 
-  private byte[] serialise(GuardEvent e) {
+  private static byte[] serialise(GuardEvent e) {
     try {
-      return mapper.writeValueAsBytes(e);
+      return GuardEvents.mapper().writeValueAsBytes(e);
     } catch (JsonProcessingException ex) {
       throw new ElasticsearchSinkException(
           "Cannot serialise event " + e.id() + ": " + ex.getMessage(), ex);
@@ -762,18 +787,41 @@ public final class ElasticsearchEventSink implements EventSink {
   /** One event on its way; identity-based equality. */
   private static final class Pending {
     final String id;
-    final byte[] json;
+    final GuardEvent event;
     final long seq;
     final AtomicBoolean resolved = new AtomicBoolean();
+    private volatile byte[] json;
+
+    /** Bytes counted in {@code pendingBytes} for this event (set by the sender). */
+    volatile int accountedBytes;
+
     int attempts;
     long dueNanos;
     Replay replay;
 
-    Pending(String id, byte[] json, int attempts, long seq) {
-      this.id = Objects.requireNonNull(id, "event.id");
-      this.json = json;
-      this.attempts = attempts;
+    /** A live event; serialised later, off the caller's thread. */
+    Pending(GuardEvent event, long seq) {
+      this.id = Objects.requireNonNull(event.id(), "event.id");
+      this.event = event;
       this.seq = seq;
+    }
+
+    /** A replayed event, already serialised. */
+    Pending(String id, byte[] json) {
+      this.id = Objects.requireNonNull(id, "event.id");
+      this.event = null;
+      this.json = json;
+      this.seq = 0;
+    }
+
+    /** The document; serialised on first use (immutable event, so a race only repeats work). */
+    byte[] json() {
+      byte[] j = json;
+      if (j == null) {
+        j = serialise(event);
+        json = j;
+      }
+      return j;
     }
 
     /** Marks the event as dealt with; only the first caller wins. */

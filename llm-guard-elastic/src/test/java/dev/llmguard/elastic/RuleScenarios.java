@@ -7,14 +7,18 @@ import dev.llmguard.ChatResponse;
 import dev.llmguard.ProviderError;
 import dev.llmguard.ProviderFilterResult;
 import dev.llmguard.Usage;
+import dev.llmguard.detect.injection.PromptInjectionDetectorProvider;
+import dev.llmguard.detect.jailbreak.JailbreakDetectorProvider;
+import dev.llmguard.detect.pii.PiiDetectorProvider;
+import dev.llmguard.detect.secrets.SecretsDetectorProvider;
 import dev.llmguard.event.GuardEvents;
 import dev.llmguard.spi.Category;
 import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
+import dev.llmguard.spi.DetectorConfig;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
-import dev.llmguard.support.TestDetectors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,40 +92,17 @@ final class RuleScenarios {
   }
 
   /**
-   * Detectors under the ids of the built-in ones (the events and rules key on those ids), each a
-   * plain pattern; a real detector replaces them once it exists with the same id.
+   * The detectors the rules key on: the built-in {@code prompt-injection}, {@code jailbreak},
+   * {@code secrets} and {@code pii}, and, as main has no built-in one yet, a small {@code
+   * system-prompt-leak} detector under the built-in id.
    */
   static List<Detector> detectors() {
     return List.of(
-        TestDetectors.pattern(
-            "prompt-injection",
-            "\\bignore\\s+(?:all\\s+|the\\s+)?(?:previous|above|prior)\\s+(?:instructions|rules)\\b",
-            Category.PROMPT_INJECTION,
-            0.91,
-            null,
-            Phase.PROMPT),
-        TestDetectors.pattern(
-            "jailbreak",
-            "\\bdo\\s+anything\\s+now\\b|\\byou\\s+are\\s+DAN\\b",
-            Category.JAILBREAK,
-            0.88,
-            null,
-            Phase.PROMPT),
-        TestDetectors.pattern(
-            "secrets",
-            "\\bAKIA[0-9A-Z]{16}\\b",
-            Category.SENSITIVE_INFORMATION,
-            0.99,
-            "AWS_ACCESS_KEY",
-            Phase.PROMPT,
-            Phase.RESPONSE),
-        TestDetectors.pattern(
-            "pii",
-            "\\b[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\b",
-            Category.SENSITIVE_INFORMATION,
-            0.8,
-            "EMAIL",
-            Phase.PROMPT),
+        // The built-in detectors where main has them.
+        new PromptInjectionDetectorProvider().create(DetectorConfig.empty("prompt-injection")),
+        new JailbreakDetectorProvider().create(DetectorConfig.empty("jailbreak")),
+        new SecretsDetectorProvider().create(DetectorConfig.empty("secrets")),
+        new PiiDetectorProvider().create(DetectorConfig.empty("pii")),
         new SystemPromptEcho());
   }
 

@@ -163,6 +163,19 @@ public final class ElasticsearchServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    // The data goes; config and logs stay in target/es-instances for a look after a failure.
+    deleteTree(instanceDir.resolve("data"));
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // leftovers are removed by mvn clean
+    }
   }
 
   // ---------------------------------------------------------------- REST helpers for assertions
