@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -120,9 +119,7 @@ final class ElasticsearchConnection implements AutoCloseable {
       return;
     }
     List<String> missing = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = answer.path("cluster").fields();
-        it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : answer.path("cluster").properties()) {
       if (!e.getValue().asBoolean()) {
         missing.add("cluster:" + e.getKey());
       }

@@ -79,6 +79,7 @@ class DiskSpoolTest {
   @Test
   void twoSinksCannotShareASpoolFolder() {
     try (DiskSpool first = new DiskSpool(dir, 1 << 20)) {
+      assertThat(first).isNotNull();
       assertThatThrownBy(() -> new DiskSpool(dir, 1 << 20))
           .isInstanceOf(GuardConfigurationException.class)
           .hasMessageContaining("is in use by another sink");

@@ -131,8 +131,8 @@ class MappingIT {
   private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
     JsonNode props = node.path("properties");
     props
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             e -> {
               String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
               JsonNode field = e.getValue();
