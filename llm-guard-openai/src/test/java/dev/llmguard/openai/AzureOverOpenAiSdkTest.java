@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The drop-in client configured for Azure OpenAI, against the Azure variant of the wire format. */
+@SuppressWarnings("deprecation") // Azure annotations are only reachable as additional properties
 class AzureOverOpenAiSdkTest extends WireTestBase {
 
   @Test

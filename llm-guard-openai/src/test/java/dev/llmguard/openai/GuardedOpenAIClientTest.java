@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The drop-in client through the real SDK against the OpenAI wire format over HTTPS. */
+@SuppressWarnings("deprecation") // asserts that deprecated SDK fields pass through untouched
 class GuardedOpenAIClientTest extends WireTestBase {
 
   @Test
