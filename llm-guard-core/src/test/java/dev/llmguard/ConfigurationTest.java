@@ -133,4 +133,29 @@ class ConfigurationTest {
         .asString()
         .contains("\"service\":{\"name\":\"billing\"}");
   }
+
+  @Test
+  void settingsAreReadFromLlmGuardPropertiesOnTheClasspath(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(
+        dir.resolve("llm-guard.properties"),
+        "llmguard.policy.mode=redact\nllmguard.policy.threshold.jailbreak=0.9\nllmguard.detectors=\n");
+    ClassLoader cl =
+        new java.net.URLClassLoader(
+            new java.net.URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
+    ConfigSource src = ConfigSource.load(cl);
+    assertThat(src.get("llmguard.policy.threshold.jailbreak")).isEqualTo("0.9");
+    try (GuardedChatClient g =
+        GuardedChatClient.builder(ScriptedChatClient.answering("x"))
+            .classLoader(cl)
+            .detectors(java.util.List.of())
+            .sinks(new CapturingEventSink())
+            .build()) {
+      if (System.getenv("LLMGUARD_POLICY_MODE") == null
+          && System.getProperty("llmguard.policy.mode") == null) {
+        assertThat(g.policy().mode()).isEqualTo(Policy.Mode.REDACT);
+      }
+      assertThat(g.policy().threshold(Category.JAILBREAK)).isEqualTo(0.9);
+    }
+  }
 }
