@@ -150,6 +150,66 @@ public final class JailbreakDetector implements Detector {
         break;
       }
     }
+    placeholders(text, ev);
     return ev;
+  }
+
+  /** Longest placeholder name looked at; longer bracketed runs are ordinary text. */
+  static final int PLACEHOLDER_MAX = 30;
+
+  /**
+   * Fill-in placeholders of shared prompt templates: role-play character cards ({@code {{user}}},
+   * {@code {{char}}}) and upper-case slots ({@code [PROMPT]}, {@code [TARGETLANGUAGE]}). A weak
+   * template signal: business templates have slots too, so it counts only next to other evidence.
+   * Casing matters, so the original text is scanned; each look-ahead is bounded, so this is linear.
+   */
+  static void placeholders(String text, Evidence ev) {
+    boolean card = false;
+    boolean slot = false;
+    int n = text.length();
+    for (int i = 0; i + 2 < n && !(card && slot); i++) {
+      char c = text.charAt(i);
+      if (!card && c == '{' && text.charAt(i + 1) == '{') {
+        int end = slotEnd(text, i + 2, '}');
+        if (end > 0 && end + 1 < n && text.charAt(end + 1) == '}') {
+          String name = text.substring(i + 2, end).strip();
+          boolean persona = name.equalsIgnoreCase("user") || name.equalsIgnoreCase("char");
+          ev.add("template-placeholder", "template", persona ? 0.35 : 0.25, i, end + 2);
+          card = persona;
+        }
+      } else if (!slot && c == '[') {
+        int end = slotEnd(text, i + 1, ']');
+        if (end - i > 4 && upperCase(text, i + 1, end)) {
+          ev.add("template-placeholder", "template", 0.25, i, end + 1);
+          slot = true;
+        }
+      }
+    }
+  }
+
+  /**
+   * The index of {@code close} within {@value #PLACEHOLDER_MAX} name chars of {@code from}, or -1.
+   */
+  private static int slotEnd(String text, int from, char close) {
+    int limit = Math.min(text.length(), from + PLACEHOLDER_MAX + 1);
+    for (int k = from; k < limit; k++) {
+      char c = text.charAt(k);
+      if (c == close) {
+        return k > from ? k : -1;
+      }
+      if (!(Character.isLetter(c) || c == ' ' || c == '_' || c == '-')) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean upperCase(String text, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (Character.isLowerCase(text.charAt(k))) {
+        return false;
+      }
+    }
+    return true;
   }
 }
