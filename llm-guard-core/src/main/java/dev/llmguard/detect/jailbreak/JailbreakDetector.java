@@ -13,6 +13,7 @@ import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -123,15 +124,21 @@ public final class JailbreakDetector implements Detector {
   static double corroborated(Evidence ev, double score) {
     int core = 0;
     boolean persona = false;
-    for (String family : ev.families().keySet()) {
+    for (Map.Entry<String, Double> f : ev.families().entrySet()) {
+      String family = f.getKey();
       if (CONTEXT.contains(family)) {
         persona |= family.equals("persona");
       } else {
         core++;
+        // A wrapper with a slot for any request ("[INSERT PROMPT HERE]") is the template itself.
+        persona |= family.equals("template") && f.getValue() >= TEMPLATE_ALONE;
       }
     }
     return core >= 2 || core == 1 && persona ? score : Math.min(score, SINGLE_FAMILY_CAP);
   }
+
+  /** Template evidence this strong (a slot for the request to smuggle) needs no second family. */
+  static final double TEMPLATE_ALONE = 0.5;
 
   /** Highest score of evidence from a single core family. */
   static final double SINGLE_FAMILY_CAP = 0.45;
@@ -182,6 +189,10 @@ public final class JailbreakDetector implements Detector {
         if (end - i > 4 && upperCase(text, i + 1, end)) {
           ev.add("template-placeholder", "template", 0.25, i, end + 1);
           slot = true;
+        } else if (end > 0 && mentionsPrompt(text, i + 1, end)) {
+          // "[your prompt]", "[put your prompt here]": the slot where the smuggled request goes
+          ev.add("prompt-slot", "template", 0.35, i, end + 1);
+          slot = true;
         }
       }
     }
@@ -202,6 +213,15 @@ public final class JailbreakDetector implements Detector {
       }
     }
     return -1;
+  }
+
+  private static boolean mentionsPrompt(String text, int from, int to) {
+    for (int k = from; k + 6 <= to; k++) {
+      if (text.regionMatches(true, k, "prompt", 0, 6)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean upperCase(String text, int from, int to) {
