@@ -123,8 +123,80 @@ public final class PromptInjectionDetector implements Detector {
     if (maxDecode > 0) {
       new Decoder(maxDecode, this::scanPayload)
           .scan(text, ev, (cues & ROT13_CUE) != 0, (cues & REVERSED_CUE) != 0);
+      spelledOut(text, ev);
     }
     return ev;
+  }
+
+  /** Fewest letters spelled out one by one that are worth joining and scanning again. */
+  static final int SPELLED_MIN = 8;
+
+  /**
+   * Words spelled out letter by letter with separators the normaliser does not join ({@code
+   * "A","c","c","e","s","s"}, {@code I-g-n-o-r-e}, {@code a.c.c.e.s.s}): the letters of each run
+   * are joined, runs are kept apart by a space, and the result is scanned again. A payload that
+   * scores is a signal of at least {@value #SPELLED_WEIGHT}: spelling a phrase out is an evasion.
+   * One linear pass over at most {@link Decoder#MAX_PAYLOAD} chars of output.
+   */
+  private void spelledOut(String text, Evidence ev) {
+    StringBuilder out = new StringBuilder();
+    int letters = 0;
+    int first = -1;
+    int last = -1;
+    int prevEnd = -1;
+    int n = text.length();
+    for (int i = 0; i < n && out.length() < Decoder.MAX_PAYLOAD; i++) {
+      char c = text.charAt(i);
+      boolean single =
+          Character.isLetter(c)
+              && (i == 0 || !Character.isLetter(text.charAt(i - 1)))
+              && (i + 1 == n || !Character.isLetter(text.charAt(i + 1)));
+      if (!single) {
+        continue;
+      }
+      boolean joins =
+          prevEnd >= 0 && i - prevEnd <= SPELLED_GAP && onlySeparators(text, prevEnd, i);
+      if (!joins && out.length() > 0) {
+        out.append(' ');
+      }
+      out.append(c);
+      letters++;
+      first = first < 0 ? i : first;
+      last = i + 1;
+      prevEnd = i + 1;
+    }
+    if (letters < SPELLED_MIN) {
+      return;
+    }
+    // Single letters that never formed a run of two are noise ("a", "I"): drop them.
+    StringBuilder words = new StringBuilder();
+    for (String w : out.toString().split(" ")) {
+      if (w.length() >= 2) {
+        words.append(w).append(' ');
+      }
+    }
+    if (words.length() < SPELLED_MIN) {
+      return;
+    }
+    double s = scanPayload(words.toString());
+    if (s >= 0.3) {
+      ev.add("spelled-out-payload", "encoded", Math.max(SPELLED_WEIGHT, s), first, last);
+    }
+  }
+
+  /** Weight of a phrase that scores after its spelled-out letters are joined. */
+  static final double SPELLED_WEIGHT = 0.6;
+
+  /** Most separator chars between two spelled-out letters ({@code ", "} is 4 with quotes). */
+  static final int SPELLED_GAP = 5;
+
+  private static boolean onlySeparators(String text, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if ("\"',-._[]()/|*+ `\u2019\u201C\u201D".indexOf(text.charAt(k)) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Scans a decoded payload; returns its own score. */
