@@ -141,6 +141,8 @@ public final class PromptInjectionDetector implements Detector {
   private void spelledOut(String text, Evidence ev) {
     StringBuilder out = new StringBuilder();
     int letters = 0;
+    int runLength = 0;
+    boolean runSpaced = false;
     int first = -1;
     int last = -1;
     int prevEnd = -1;
@@ -156,9 +158,19 @@ public final class PromptInjectionDetector implements Detector {
       }
       boolean joins =
           prevEnd >= 0 && i - prevEnd <= SPELLED_GAP && onlySeparators(text, prevEnd, i);
-      if (!joins && out.length() > 0) {
-        out.append(' ');
+      boolean spaced = joins && hasSpace(text, prevEnd, i);
+      if (joins && runLength == 1) {
+        runSpaced = spaced;
       }
+      // Letters joined without spaces ("A","c","c") end a word where a space comes between;
+      // a closing bracket ends a word too (["A", "c"] ["G", "r"]).
+      if (!joins || runLength > 1 && spaced != runSpaced || closes(text, prevEnd, i)) {
+        if (out.length() > 0) {
+          out.append(' ');
+        }
+        runLength = 0;
+      }
+      runLength++;
       out.append(c);
       letters++;
       first = first < 0 ? i : first;
@@ -189,6 +201,25 @@ public final class PromptInjectionDetector implements Detector {
 
   /** Most separator chars between two spelled-out letters ({@code ", "} is 4 with quotes). */
   static final int SPELLED_GAP = 5;
+
+  private static boolean closes(String text, int from, int to) {
+    for (int k = Math.max(0, from); k < to; k++) {
+      char c = text.charAt(k);
+      if (c == ']' || c == ')') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasSpace(String text, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (text.charAt(k) == ' ') {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private static boolean onlySeparators(String text, int from, int to) {
     for (int k = from; k < to; k++) {
