@@ -13,7 +13,6 @@ import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -124,16 +123,15 @@ public final class JailbreakDetector implements Detector {
   static double corroborated(Evidence ev, double score) {
     int core = 0;
     boolean persona = false;
-    for (Map.Entry<String, Double> f : ev.families().entrySet()) {
-      String family = f.getKey();
+    for (String family : ev.families().keySet()) {
       if (CONTEXT.contains(family)) {
         persona |= family.equals("persona");
       } else {
         core++;
-        // A wrapper with a slot for any request ("[INSERT PROMPT HERE]") is the template itself.
-        persona |= family.equals("template") && f.getValue() >= TEMPLATE_ALONE;
       }
     }
+    // A wrapper with a slot for any request ("[INSERT PROMPT HERE]") is the template itself.
+    persona |= ev.families().getOrDefault("template", 0.0) >= TEMPLATE_ALONE;
     return core >= 2 || core == 1 && persona ? score : Math.min(score, SINGLE_FAMILY_CAP);
   }
 
@@ -172,6 +170,7 @@ public final class JailbreakDetector implements Detector {
    */
   static void placeholders(String text, Evidence ev) {
     boolean card = false;
+    boolean brace = false;
     boolean slot = false;
     int n = text.length();
     for (int i = 0; i + 2 < n && !(card && slot); i++) {
@@ -179,10 +178,12 @@ public final class JailbreakDetector implements Detector {
       if (!card && c == '{' && text.charAt(i + 1) == '{') {
         int end = slotEnd(text, i + 2, '}');
         if (end > 0 && end + 1 < n && text.charAt(end + 1) == '}') {
-          String name = text.substring(i + 2, end).strip();
-          boolean persona = name.equalsIgnoreCase("user") || name.equalsIgnoreCase("char");
-          ev.add("template-placeholder", "template", persona ? 0.35 : 0.25, i, end + 2);
+          boolean persona = isCardName(text, i + 2, end);
+          if (persona || !brace) {
+            ev.add("template-placeholder", "template", persona ? 0.35 : 0.25, i, end + 2);
+          }
           card = persona;
+          brace = true;
         }
       } else if (!slot && c == '[') {
         int end = slotEnd(text, i + 1, ']');
@@ -213,6 +214,20 @@ public final class JailbreakDetector implements Detector {
       }
     }
     return -1;
+  }
+
+  /** Whether {@code text[from, to)} is {@code user} or {@code char}, spaces around allowed. */
+  private static boolean isCardName(String text, int from, int to) {
+    int a = from;
+    int b = to;
+    while (a < b && text.charAt(a) == ' ') {
+      a++;
+    }
+    while (b > a && text.charAt(b - 1) == ' ') {
+      b--;
+    }
+    return b - a == 4
+        && (text.regionMatches(true, a, "user", 0, 4) || text.regionMatches(true, a, "char", 0, 4));
   }
 
   private static boolean mentionsPrompt(String text, int from, int to) {
