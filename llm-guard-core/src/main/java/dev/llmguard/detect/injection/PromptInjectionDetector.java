@@ -128,7 +128,7 @@ public final class PromptInjectionDetector implements Detector {
     return ev;
   }
 
-  /** Fewest letters spelled out one by one that are worth joining and scanning again. */
+  /** Fewest joins of letters spelled out one by one that are worth scanning again. */
   static final int SPELLED_MIN = 8;
 
   /**
@@ -147,17 +147,28 @@ public final class PromptInjectionDetector implements Detector {
     int last = -1;
     int prevEnd = -1;
     int n = text.length();
-    for (int i = 0; i < n && out.length() < Decoder.MAX_PAYLOAD; i++) {
-      char c = text.charAt(i);
-      boolean single =
-          Character.isLetter(c)
-              && (i == 0 || !Character.isLetter(text.charAt(i - 1)))
-              && (i + 1 == n || !Character.isLetter(text.charAt(i + 1)));
-      if (!single) {
+    int i = 0;
+    while (i < n && out.length() < Decoder.MAX_PAYLOAD) {
+      if (!Character.isLetter(text.charAt(i))) {
+        i++;
         continue;
       }
+      int j = i + 1;
+      while (j < n && Character.isLetter(text.charAt(j))) {
+        j++;
+      }
+      if (j - i > 1) {
+        i = j; // a whole word: nothing spelled out here
+        continue;
+      }
+      char c = text.charAt(i);
+      // Spaces alone are joined by the normaliser already ("i g n o r e"); only other separators
+      // ("A","c" / I-g-n) join here, so plain spaced-out text is not scanned twice.
       boolean joins =
-          prevEnd >= 0 && i - prevEnd <= SPELLED_GAP && onlySeparators(text, prevEnd, i);
+          prevEnd >= 0
+              && i - prevEnd <= SPELLED_GAP
+              && onlySeparators(text, prevEnd, i)
+              && !onlySpaces(text, prevEnd, i);
       boolean spaced = joins && hasSpace(text, prevEnd, i);
       if (joins && runLength == 1) {
         runSpaced = spaced;
@@ -172,10 +183,13 @@ public final class PromptInjectionDetector implements Detector {
       }
       runLength++;
       out.append(c);
-      letters++;
+      if (joins) {
+        letters++;
+      }
       first = first < 0 ? i : first;
       last = i + 1;
       prevEnd = i + 1;
+      i++;
     }
     if (letters < SPELLED_MIN) {
       return;
@@ -210,6 +224,15 @@ public final class PromptInjectionDetector implements Detector {
       }
     }
     return false;
+  }
+
+  private static boolean onlySpaces(String text, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (text.charAt(k) != ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasSpace(String text, int from, int to) {

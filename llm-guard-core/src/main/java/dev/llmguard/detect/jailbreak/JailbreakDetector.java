@@ -171,30 +171,28 @@ public final class JailbreakDetector implements Detector {
   static void placeholders(String text, Evidence ev) {
     boolean card = false;
     boolean brace = false;
-    boolean slot = false;
     int n = text.length();
-    for (int i = 0; i + 2 < n && !(card && slot); i++) {
-      char c = text.charAt(i);
-      if (!card && c == '{' && text.charAt(i + 1) == '{') {
-        int end = slotEnd(text, i + 2, '}');
-        if (end > 0 && end + 1 < n && text.charAt(end + 1) == '}') {
-          boolean persona = isCardName(text, i + 2, end);
-          if (persona || !brace) {
-            ev.add("template-placeholder", "template", persona ? 0.35 : 0.25, i, end + 2);
-          }
-          card = persona;
-          brace = true;
+    for (int i = text.indexOf("{{"); i >= 0 && !card; i = text.indexOf("{{", i + 2)) {
+      int end = slotEnd(text, i + 2, '}');
+      if (end > 0 && end + 1 < n && text.charAt(end + 1) == '}') {
+        boolean persona = isCardName(text, i + 2, end);
+        if (persona || !brace) {
+          ev.add("template-placeholder", "template", persona ? 0.35 : 0.25, i, end + 2);
         }
-      } else if (!slot && c == '[') {
-        int end = slotEnd(text, i + 1, ']');
-        if (end - i > 4 && upperCase(text, i + 1, end)) {
-          ev.add("template-placeholder", "template", 0.25, i, end + 1);
-          slot = true;
-        } else if (end > 0 && mentionsPrompt(text, i + 1, end)) {
-          // "[your prompt]", "[put your prompt here]": the slot where the smuggled request goes
-          ev.add("prompt-slot", "template", 0.35, i, end + 1);
-          slot = true;
-        }
+        card = persona;
+        brace = true;
+      }
+    }
+    for (int i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
+      int end = slotEnd(text, i + 1, ']');
+      if (end - i > 4 && upperCase(text, i + 1, end)) {
+        ev.add("template-placeholder", "template", 0.25, i, end + 1);
+        return;
+      }
+      if (end > 0 && mentionsPrompt(text, i + 1, end)) {
+        // "[your prompt]", "[put your prompt here]": the slot where the smuggled request goes
+        ev.add("prompt-slot", "template", 0.35, i, end + 1);
+        return;
       }
     }
   }
