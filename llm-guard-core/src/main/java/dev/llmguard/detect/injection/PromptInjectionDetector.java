@@ -146,6 +146,8 @@ public final class PromptInjectionDetector implements Detector {
     int first = -1;
     int last = -1;
     int prevEnd = -1;
+    char pending = 0;
+    int pendingAt = -1;
     int n = text.length();
     int i = 0;
     while (i < n && out.length() < Decoder.MAX_PAYLOAD) {
@@ -173,20 +175,31 @@ public final class PromptInjectionDetector implements Detector {
       if (joins && runLength == 1) {
         runSpaced = spaced;
       }
-      // Letters joined without spaces ("A","c","c") end a word where a space comes between;
-      // a closing bracket ends a word too (["A", "c"] ["G", "r"]).
-      if (!joins || runLength > 1 && spaced != runSpaced || closes(text, prevEnd, i)) {
+      if (!joins) {
+        // A lone letter is kept aside and written out only if the next one joins it.
+        pending = c;
+        pendingAt = i;
+        runLength = 1;
+        prevEnd = i + 1;
+        i++;
+        continue;
+      }
+      if (pending != 0) {
         if (out.length() > 0) {
           out.append(' ');
         }
+        out.append(pending);
+        first = first < 0 ? pendingAt : first;
+        pending = 0;
+      } else if (runLength > 1 && spaced != runSpaced || closes(text, prevEnd, i)) {
+        // Letters joined without spaces ("A","c","c") end a word where a space comes between;
+        // a closing bracket ends a word too (["A", "c"] ["G", "r"]).
+        out.append(' ');
         runLength = 0;
       }
       runLength++;
       out.append(c);
-      if (joins) {
-        letters++;
-      }
-      first = first < 0 ? i : first;
+      letters++;
       last = i + 1;
       prevEnd = i + 1;
       i++;
