@@ -71,7 +71,20 @@ public final class SinkBenchmark {
             .namespace("bench")
             .spoolPath(spool)
             .queueCapacity(10_000)
+            .bulkConcurrentRequests(
+                Integer.getInteger(
+                    "bench.concurrent-requests",
+                    ElasticsearchSinkConfig.DEFAULT_BULK_CONCURRENT_REQUESTS))
+            .bulkMaxOperations(
+                Integer.getInteger(
+                    "bench.bulk-operations", ElasticsearchSinkConfig.DEFAULT_BULK_MAX_OPERATIONS))
             .build();
+    System.out.printf(
+        Locale.ROOT,
+        "sink: %d concurrent bulk requests of at most %,d operations / %,d bytes%n",
+        config.bulkConcurrentRequests(),
+        config.bulkMaxOperations(),
+        config.bulkMaxBytes());
     try (ElasticsearchEventSink sink = ElasticsearchEventSink.create(config)) {
       warmUp(sink, template);
       long delivered0 = sink.stats().delivered();
