@@ -183,8 +183,11 @@ final class SecretRules {
               "glffct-",
               "GR1348941"
             },
+            // classic tokens carry 20 to 50 random chars; routable ones (GitLab 17+) end in
+            // a dot, a two-char version and a seven-char CRC part
             B
-                + "((?:glpat-|gldt-|glrt-|glsoat-|glcbt-|glft-|glffct-|GR1348941)[A-Za-z0-9_.-]{20,80}"
+                + "((?:glpat-|gldt-|glrt-|glsoat-|glcbt-|glft-|glffct-|GR1348941)[A-Za-z0-9_-]{20,50}"
+                + "|(?:glpat-|glrt-|gldt-)[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}"
                 + "|glptt-[A-Za-z0-9_-]{40}|gloas-[A-Za-z0-9_-]{64}|glimt-[A-Za-z0-9_-]{25}"
                 + "|glagent-[A-Za-z0-9_-]{50,80})(?![A-Za-z0-9_.-])",
             0.95,
@@ -221,10 +224,30 @@ final class SecretRules {
             "artifactory-token",
             "ARTIFACTORY_TOKEN",
             "JFrog Artifactory token",
-            new String[] {"AKC", "cmVmdGtu"},
-            B + "(AKC[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})" + E,
+            new String[] {"AKCp", "cmVmdGtu"},
+            // API keys: AKCp and 69 base62 chars; reference tokens: base64 of "reftkn:" and more
+            B + "(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})" + E,
             0.9,
             entropy(3.5)));
+    r.add(
+        rule(
+            "sonar-token",
+            "SONAR_TOKEN",
+            "SonarQube token",
+            new String[] {"squ_", "sqp_", "sqa_"},
+            // user, project and global analysis tokens of SonarQube 9.5 and later
+            B + "(sq[upa]_[a-f0-9]{40})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "softlayer-api-key",
+            "SOFTLAYER_KEY",
+            "SoftLayer API key in an API URL",
+            new String[] {"api.softlayer.com/"},
+            "(?i)api\\.softlayer\\.com/(?:soap|rest)/v3(?:\\.1)?/([a-z0-9]{64})(?![a-z0-9])",
+            0.9,
+            SecretRule.Check.NONE));
     r.add(
         rule(
             "sourcegraph-token",
@@ -352,6 +375,7 @@ final class SecretRules {
             "TWILIO_KEY",
             "Twilio account SID or API key",
             new String[] {"AC", "SK"},
+            // AC: account SID, SK: API key SID; 32 lowercase hex chars
             B + "((?:AC|SK)[0-9a-f]{32})" + E,
             0.8,
             entropy(3.0)));
@@ -669,15 +693,30 @@ final class SecretRules {
     return new String(out);
   }
 
-  /** A JWT's header must decode to a JSON object; a payload that does too raises the score. */
+  /**
+   * A JWT's header must decode to a JSON object; a payload that does too raises the score. A header
+   * damaged in transit (not JSON, but still naming {@code "alg"} or {@code "typ"}) counts when the
+   * payload is a JSON object.
+   */
   static double jwt(String token) {
     String[] parts = token.split("\\.", -1);
     JsonNode header = decodeJson(parts[0]);
-    if (header == null || !header.isObject()) {
-      return 0;
-    }
     JsonNode payload = decodeJson(parts[1]);
-    return payload != null && payload.isObject() ? 1 : 0.85;
+    boolean payloadIsObject = payload != null && payload.isObject();
+    if (header == null || !header.isObject()) {
+      return payloadIsObject && namesHeaderFields(parts[0]) ? 0.8 : 0;
+    }
+    return payloadIsObject ? 1 : 0.85;
+  }
+
+  private static boolean namesHeaderFields(String b64) {
+    try {
+      String raw =
+          new String(Base64.getUrlDecoder().decode(stripPadding(b64)), StandardCharsets.ISO_8859_1);
+      return raw.contains("\"alg\"") || raw.contains("\"typ\"");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static JsonNode decodeJson(String b64) {

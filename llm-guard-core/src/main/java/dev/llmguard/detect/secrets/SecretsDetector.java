@@ -74,6 +74,7 @@ public final class SecretsDetector implements Detector {
     curlUser(t, found);
     if (assignments != null) {
       assignments.scan(t, found);
+      assignments.scanLiterals(t, found);
     }
     if (!disabled.isEmpty()) {
       found.removeIf(c -> disabled.contains(c.format()));
