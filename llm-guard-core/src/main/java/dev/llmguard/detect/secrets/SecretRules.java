@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
@@ -588,6 +589,18 @@ final class SecretRules {
                 + "[a-z0-9][a-z0-9.-]{0,253}",
             0.9,
             SecretRules::urlPassword));
+    // formats whose anchor is not their first char: how far before it a match may start
+    Map<String, Integer> before =
+        Map.of(
+            "azure-ad-client-secret", 4,
+            "hashicorp-terraform-token", 14,
+            "slack-webhook", 8,
+            "discord-webhook", 30,
+            "telegram-bot-token", 10,
+            "facebook-app-token", 16,
+            "mailchimp-api-key", 32,
+            "url-credentials", 21);
+    r.replaceAll(x -> before.containsKey(x.format()) ? x.withMaxBefore(before.get(x.format())) : x);
     return List.copyOf(r);
   }
 
@@ -644,7 +657,7 @@ final class SecretRules {
       double score,
       SecretRule.Check check) {
     return new SecretRule(
-        format, entity, description, anchors, Pattern.compile(regex), score, check);
+        format, entity, description, anchors, Pattern.compile(regex), score, check, 0);
   }
 
   static SecretRule.Check entropy(double min) {
@@ -722,10 +735,21 @@ final class SecretRules {
   private static JsonNode decodeJson(String b64) {
     try {
       byte[] raw = Base64.getUrlDecoder().decode(stripPadding(b64));
+      if (raw.length < 2 || raw[0] != '{' || lastNonBlank(raw) != '}') {
+        return null; // not an object: skip the parser (and its exception)
+      }
       return JSON.readTree(raw);
     } catch (IllegalArgumentException | java.io.IOException e) {
       return null;
     }
+  }
+
+  private static byte lastNonBlank(byte[] raw) {
+    int i = raw.length - 1;
+    while (i > 0 && (raw[i] == ' ' || raw[i] == '\n' || raw[i] == '\r' || raw[i] == '\t')) {
+      i--;
+    }
+    return raw[i];
   }
 
   private static String stripPadding(String s) {

@@ -20,9 +20,10 @@ import java.util.regex.Matcher;
  * metadata {@code format} (e.g. {@code github-token}) and an entity (e.g. {@code AWS_ACCESS_KEY},
  * {@code SECRET}); its message names the format, never the value.
  *
- * <p>How it stays linear: one pass splits the text into tokens (runs of chars that can occur in a
- * credential); only tokens of at least {@value #MIN_TOKEN} chars are looked at, and a format's
- * bounded regex runs on a token only if the token contains one of the format's literal anchors.
+ * <p>How it stays linear: one pass of an Aho-Corasick automaton finds every literal anchor of every
+ * format (vendor prefixes such as {@code ghp_}, markers such as {@code ://}); a format's bounded
+ * regex runs only where one of its anchors occurs, starting at the anchor (or a bounded distance
+ * before it), and a prefix that sits inside a longer word is skipped without running it.
  * Assignments, PEM blocks, authorization headers and {@code curl -u} are found from a cheap anchor
  * ({@code =}, {@code :}, {@code -----BEGIN}, …) and read a bounded distance around it.
  *
@@ -32,13 +33,11 @@ public final class SecretsDetector implements Detector {
   /** The detector id, {@value}. */
   public static final String ID = "secrets";
 
-  /** Shortest token looked at by the format rules. */
-  public static final int MIN_TOKEN = 20;
-
   private static final Set<Phase> PHASES = Set.of(Phase.PROMPT, Phase.RESPONSE);
   private static final int MAX_PEM = 64 * 1024;
 
   private final List<SecretRule> rules;
+  private final Anchors anchors;
   private final Assignments assignments;
 
   private final Set<String> disabled;
@@ -46,6 +45,7 @@ public final class SecretsDetector implements Detector {
   SecretsDetector(
       List<SecretRule> rules, boolean generic, double minEntropy, Set<String> disabled) {
     this.rules = List.copyOf(rules);
+    this.anchors = new Anchors(this.rules);
     this.assignments = generic ? new Assignments(minEntropy) : null;
     this.disabled = Set.copyOf(disabled);
   }
@@ -85,75 +85,96 @@ public final class SecretsDetector implements Detector {
     return toFindings(resolve(found));
   }
 
-  // ------------------------------------------------------------------ formats, per token
+  // ------------------------------------------------------------------ formats, by anchor
 
-  private void scanTokens(String t, List<Candidate> out) {
-    int n = t.length();
-    int i = 0;
-    while (i < n) {
-      while (i < n && !isTokenChar(t.charAt(i))) {
-        i++;
-      }
-      int s = i;
-      while (i < n && isTokenChar(t.charAt(i))) {
-        i++;
-      }
-      if (i - s >= MIN_TOKEN) {
-        scanToken(t, s, i, out);
-      }
-    }
-  }
+  /**
+   * Per-thread working state: one reusable matcher per rule, and per rule the end of its last match
+   * (a later anchor inside it starts nothing new). Reused so a scan of ordinary text allocates
+   * nothing.
+   */
+  private final class Scratch implements Anchors.Hit {
+    final Matcher[] matchers = new Matcher[rules.size()];
+    final int[] matchedTo = new int[rules.size()];
+    final boolean[] bound = new boolean[rules.size()];
+    final int[] used = new int[rules.size()];
+    int usedCount;
+    String text;
+    List<Candidate> out;
 
-  private void scanToken(String t, int s, int e, List<Candidate> out) {
-    String token = t.substring(s, e);
-    boolean[] present = new boolean[128];
-    for (int i = 0; i < token.length(); i++) {
-      present[token.charAt(i)] = true; // token chars are ASCII
-    }
-    for (SecretRule rule : rules) {
-      if (!rule.applies(token, present)) {
-        continue;
+    @Override
+    public void at(int r, int start) {
+      if (start < matchedTo[r]) {
+        return;
       }
-      Matcher m = rule.pattern().matcher(t);
-      m.region(s, e);
-      m.useTransparentBounds(true);
-      m.useAnchoringBounds(false);
-      while (m.find()) {
-        int g = rule.group(m);
-        String value = m.group(g);
-        double factor = rule.check().factor(value);
-        if (factor > 0) {
-          out.add(
-              new Candidate(
-                  m.start(g),
-                  m.end(g),
-                  rule.format(),
-                  rule.entity(),
-                  rule.description(),
-                  rule.score() * factor));
+      SecretRule rule = rules.get(r);
+      int before = rule.maxBefore();
+      if (before == 0 && start > 0 && isWordChar(text.charAt(start - 1))) {
+        return; // a prefix inside a longer word: every prefix format starts at a word boundary
+      }
+      Matcher m = matchers[r];
+      if (m == null) {
+        m = rule.pattern().matcher(text);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        matchers[r] = m;
+      } else if (!bound[r]) {
+        m.reset(text);
+      }
+      if (!bound[r]) {
+        bound[r] = true;
+        used[usedCount++] = r;
+      }
+      int n = text.length();
+      int end = (int) Math.min(n, (long) start + MAX_MATCH);
+      for (int from = Math.max(0, start - before); from <= start; from++) {
+        m.region(from, end);
+        if (m.lookingAt()) {
+          matchedTo[r] = m.end();
+          int g = rule.group(m);
+          String value = m.group(g);
+          double factor = rule.check().factor(value);
+          if (factor > 0) {
+            out.add(
+                new Candidate(
+                    m.start(g),
+                    m.end(g),
+                    rule.format(),
+                    rule.entity(),
+                    rule.description(),
+                    rule.score() * factor));
+          }
+          return;
         }
       }
     }
   }
 
-  private static final boolean[] TOKEN_CHARS = new boolean[128];
+  /** Longest match of any format (bounds the window a pattern may read). */
+  private static final int MAX_MATCH = 12_000;
 
-  static {
-    for (char c = 'a'; c <= 'z'; c++) {
-      TOKEN_CHARS[c] = true;
-      TOKEN_CHARS[Character.toUpperCase(c)] = true;
-    }
-    for (char c = '0'; c <= '9'; c++) {
-      TOKEN_CHARS[c] = true;
-    }
-    for (char c : "_-+/=.~:@%?&!$#*|".toCharArray()) {
-      TOKEN_CHARS[c] = true;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  private void scanTokens(String t, List<Candidate> out) {
+    Scratch sc = scratch.get();
+    java.util.Arrays.fill(sc.matchedTo, 0);
+    sc.text = t;
+    sc.out = out;
+    try {
+      anchors.scan(t, sc);
+    } finally {
+      // let go of the text: the thread keeps the matchers, not the last input
+      for (int i = 0; i < sc.usedCount; i++) {
+        sc.matchers[sc.used[i]].reset("");
+        sc.bound[sc.used[i]] = false;
+      }
+      sc.usedCount = 0;
+      sc.text = null;
+      sc.out = null;
     }
   }
 
-  /** Chars that occur inside credentials, URLs and {@code key=value} pairs (ASCII only). */
-  static boolean isTokenChar(char c) {
-    return c < 128 && TOKEN_CHARS[c];
+  private static boolean isWordChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   }
 
   // ------------------------------------------------------------------ PEM private keys

@@ -1,0 +1,118 @@
+package dev.llmguard.detect.secrets;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The literal anchors of every rule (vendor prefixes such as {@code ghp_}, markers such as {@code
+ * ://}) in one Aho-Corasick automaton, stored as a dense table over ASCII: one table lookup per
+ * char of input finds every anchor occurrence, whatever the number of rules. Immutable and
+ * thread-safe.
+ */
+final class Anchors {
+  private static final int ALPHABET = 128;
+
+  /** {@code delta[state * 128 + c]}: the next state. */
+  private final int[] delta;
+
+  /** Per state, the anchors that end there (own and inherited through failure links), or null. */
+  private final int[][] out;
+
+  private final int[] ruleOf;
+  private final int[] lengthOf;
+
+  Anchors(List<SecretRule> rules) {
+    List<int[]> next = new ArrayList<>();
+    List<List<Integer>> ends = new ArrayList<>();
+    List<Integer> ruleIds = new ArrayList<>();
+    List<Integer> lengths = new ArrayList<>();
+    next.add(newState());
+    ends.add(new ArrayList<>());
+    for (int r = 0; r < rules.size(); r++) {
+      for (String anchor : rules.get(r).anchors()) {
+        int s = 0;
+        for (int i = 0; i < anchor.length(); i++) {
+          char c = anchor.charAt(i);
+          if (c >= ALPHABET) {
+            throw new IllegalArgumentException("anchors are ASCII: " + anchor);
+          }
+          if (next.get(s)[c] < 0) {
+            next.get(s)[c] = next.size();
+            next.add(newState());
+            ends.add(new ArrayList<>());
+          }
+          s = next.get(s)[c];
+        }
+        ends.get(s).add(ruleIds.size());
+        ruleIds.add(r);
+        lengths.add(anchor.length());
+      }
+    }
+    int states = next.size();
+    int[] fail = new int[states];
+    delta = new int[states * ALPHABET];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int c = 0; c < ALPHABET; c++) {
+      int child = next.get(0)[c];
+      if (child < 0) {
+        delta[c] = 0;
+      } else {
+        delta[c] = child;
+        fail[child] = 0;
+        queue.add(child);
+      }
+    }
+    while (!queue.isEmpty()) {
+      int s = queue.poll();
+      ends.get(s).addAll(ends.get(fail[s]));
+      for (int c = 0; c < ALPHABET; c++) {
+        int child = next.get(s)[c];
+        if (child < 0) {
+          delta[s * ALPHABET + c] = delta[fail[s] * ALPHABET + c];
+        } else {
+          delta[s * ALPHABET + c] = child;
+          fail[child] = delta[fail[s] * ALPHABET + c];
+          queue.add(child);
+        }
+      }
+    }
+    out = new int[states][];
+    for (int s = 0; s < states; s++) {
+      List<Integer> e = ends.get(s);
+      if (!e.isEmpty()) {
+        out[s] = e.stream().distinct().mapToInt(Integer::intValue).toArray();
+      }
+    }
+    ruleOf = ruleIds.stream().mapToInt(Integer::intValue).toArray();
+    lengthOf = lengths.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int[] newState() {
+    int[] s = new int[ALPHABET];
+    Arrays.fill(s, -1);
+    return s;
+  }
+
+  /** Called for each anchor occurrence, in order of its last char. */
+  interface Hit {
+    void at(int rule, int start);
+  }
+
+  /** Reports every anchor occurrence in {@code t}; allocates nothing. */
+  void scan(String t, Hit hit) {
+    int state = 0;
+    int n = t.length();
+    for (int i = 0; i < n; i++) {
+      char c = t.charAt(i);
+      state = c < ALPHABET ? delta[state * ALPHABET + c] : 0;
+      int[] o = out[state];
+      if (o != null) {
+        for (int id : o) {
+          hit.at(ruleOf[id], i - lengthOf[id] + 1);
+        }
+      }
+    }
+  }
+}
