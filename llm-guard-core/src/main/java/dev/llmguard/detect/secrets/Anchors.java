@@ -23,7 +23,14 @@ final class Anchors {
   private final int[] ruleOf;
   private final int[] lengthOf;
 
-  Anchors(List<SecretRule> rules) {
+  /** Marks, in {@link #delta}, a char that ends a run of credential chars. */
+  private static final int END = Integer.MIN_VALUE;
+
+  /**
+   * @param rules the rules whose anchors to find
+   * @param inRun the ASCII chars that may occur in a credential; any other char ends a run
+   */
+  Anchors(List<SecretRule> rules, boolean[] inRun) {
     List<int[]> next = new ArrayList<>();
     List<List<Integer>> ends = new ArrayList<>();
     List<Integer> ruleIds = new ArrayList<>();
@@ -85,6 +92,13 @@ final class Anchors {
         out[s] = e.stream().distinct().mapToInt(Integer::intValue).toArray();
       }
     }
+    // store each target pre-multiplied by the alphabet size, negative when anchors end there,
+    // so the scan loop needs one load per char and no multiplication
+    for (int i = 0; i < delta.length; i++) {
+      int target = delta[i];
+      delta[i] =
+          !inRun[i % ALPHABET] ? END : out[target] != null ? -target * ALPHABET : target * ALPHABET;
+    }
     ruleOf = ruleIds.stream().mapToInt(Integer::intValue).toArray();
     lengthOf = lengths.stream().mapToInt(Integer::intValue).toArray();
   }
@@ -100,19 +114,31 @@ final class Anchors {
     void at(int rule, int start);
   }
 
-  /** Reports every anchor occurrence in {@code t}; allocates nothing. */
-  void scan(String t, Hit hit) {
+  /**
+   * Reports every anchor occurrence in the run of credential chars that starts at {@code from};
+   * allocates nothing.
+   *
+   * @return the end of the run (the index of the first char not in it)
+   */
+  int scan(String t, int from, Hit hit) {
     int state = 0;
     int n = t.length();
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < n; i++) {
       char c = t.charAt(i);
-      state = c < ALPHABET ? delta[state * ALPHABET + c] : 0;
-      int[] o = out[state];
-      if (o != null) {
-        for (int id : o) {
+      if (c >= ALPHABET) {
+        return i;
+      }
+      state = delta[state + c];
+      if (state < 0) {
+        if (state == END) {
+          return i;
+        }
+        state = -state;
+        for (int id : out[state / ALPHABET]) {
           hit.at(ruleOf[id], i - lengthOf[id] + 1);
         }
       }
     }
+    return n;
   }
 }

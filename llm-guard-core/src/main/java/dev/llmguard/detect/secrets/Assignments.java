@@ -140,7 +140,7 @@ final class Assignments {
     while (k > 0 && opStart - k < 64 && isNameChar(t.charAt(k - 1))) {
       k--;
     }
-    return k < opStart && t.lastIndexOf('.', opStart - 1) < k && (k == 0 || t.charAt(k - 1) != '/');
+    return k < opStart && !contains(t, k, opStart, '.') && (k == 0 || t.charAt(k - 1) != '/');
   }
 
   private static boolean isOpChar(char c) {

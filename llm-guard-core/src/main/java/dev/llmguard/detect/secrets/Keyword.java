@@ -153,6 +153,13 @@ record Keyword(
 
   /** Names that say which vendor's secret follows, and so what shape it has. */
   private static Keyword vendorShaped(String n) {
+    if (!(n.contains("sumo")
+        || n.contains("sonar")
+        || n.contains("meraki")
+        || n.contains("jfrog")
+        || n.contains("artif"))) {
+      return null;
+    }
     StringBuilder sb = new StringBuilder(n.length());
     for (int i = 0; i < n.length(); i++) {
       char c = n.charAt(i);
@@ -254,6 +261,29 @@ record Keyword(
     return vendor(n, s);
   }
 
+  private static final String[][] VENDORS = {
+    {"softlayer", "softlayer-api-key", "SoftLayer API key"},
+    {"slapikey", "softlayer-api-key", "SoftLayer API key"},
+    {"sl_api", "softlayer-api-key", "SoftLayer API key"},
+    {"cloudant", "cloudant-credential", "Cloudant credential"},
+    {"okta", "okta-token", "Okta API token"},
+    {"sumo", "sumologic-key", "Sumo Logic access key"},
+    {"snyk", "snyk-token", "Snyk API token"},
+    {"hubspot", "hubspot-api-key", "HubSpot API key"},
+    {"heroku", "heroku-api-key", "Heroku API key"},
+    {"jira", "atlassian-api-token", "Atlassian API token"},
+    {"confluence", "atlassian-api-token", "Atlassian API token"},
+    {"atlassian", "atlassian-api-token", "Atlassian API token"},
+    {"sonar", "sonar-token", "SonarQube token"},
+    {"azure", "azure-secret", "Azure secret"},
+    {"gcp", "gcp-secret", "Google Cloud secret"},
+    {"facebook", "facebook-secret", "Facebook app secret"},
+    {"twilio", "twilio-secret", "Twilio auth token"},
+    {"github", "github-secret", "GitHub secret"},
+    {"database", "database-password", "database password"},
+    {"db_", "database-password", "database password"},
+  };
+
   private static Keyword vendor(String n, Strength s) {
     if (n.contains("aws") && (n.contains("secret") || n.contains("access"))) {
       return new Keyword("aws-secret-access-key", "AWS_SECRET_KEY", "AWS secret access key", s);
@@ -270,29 +300,7 @@ record Keyword(
     if (n.startsWith("sl_") || n.startsWith("sl-")) {
       return new Keyword("softlayer-api-key", "SECRET", "SoftLayer API key", Strength.STRONG);
     }
-    String[][] vendors = {
-      {"softlayer", "softlayer-api-key", "SoftLayer API key"},
-      {"slapikey", "softlayer-api-key", "SoftLayer API key"},
-      {"sl_api", "softlayer-api-key", "SoftLayer API key"},
-      {"cloudant", "cloudant-credential", "Cloudant credential"},
-      {"okta", "okta-token", "Okta API token"},
-      {"sumo", "sumologic-key", "Sumo Logic access key"},
-      {"snyk", "snyk-token", "Snyk API token"},
-      {"hubspot", "hubspot-api-key", "HubSpot API key"},
-      {"heroku", "heroku-api-key", "Heroku API key"},
-      {"jira", "atlassian-api-token", "Atlassian API token"},
-      {"confluence", "atlassian-api-token", "Atlassian API token"},
-      {"atlassian", "atlassian-api-token", "Atlassian API token"},
-      {"sonar", "sonar-token", "SonarQube token"},
-      {"azure", "azure-secret", "Azure secret"},
-      {"gcp", "gcp-secret", "Google Cloud secret"},
-      {"facebook", "facebook-secret", "Facebook app secret"},
-      {"twilio", "twilio-secret", "Twilio auth token"},
-      {"github", "github-secret", "GitHub secret"},
-      {"database", "database-password", "database password"},
-      {"db_", "database-password", "database password"},
-    };
-    for (String[] v : vendors) {
+    for (String[] v : VENDORS) {
       if (n.contains(v[0])) {
         // a vendor's name next to "key" says more than "key" alone
         Strength vs = s == Strength.WEAK ? Strength.STRONG : s;

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param check extra validation; returns a score factor in (0, 1], or 0 to reject
  * @param maxBefore how many chars before an anchor a match may start: 0 for a format that starts
  *     with its anchor (a vendor prefix), more for one whose anchor is inside it ({@code ://})
+ * @param before the ASCII chars that may occur between a match's start and its anchor (null when
+ *     {@code maxBefore} is 0)
  */
 record SecretRule(
     String format,
@@ -26,10 +28,19 @@ record SecretRule(
     Pattern pattern,
     double score,
     Check check,
-    int maxBefore) {
+    int maxBefore,
+    boolean[] before) {
 
-  SecretRule withMaxBefore(int chars) {
-    return new SecretRule(format, entity, description, anchors, pattern, score, check, chars);
+  /**
+   * This rule with its anchor up to {@code chars} chars into a match, after chars of {@code set}.
+   */
+  SecretRule withPrefix(int chars, String set) {
+    boolean[] allowed = new boolean[128];
+    for (int i = 0; i < set.length(); i++) {
+      allowed[set.charAt(i)] = true;
+    }
+    return new SecretRule(
+        format, entity, description, anchors, pattern, score, check, chars, allowed);
   }
 
   /** Validation of a matched value beyond the pattern. */

@@ -589,18 +589,25 @@ final class SecretRules {
                 + "[a-z0-9][a-z0-9.-]{0,253}",
             0.9,
             SecretRules::urlPassword));
-    // formats whose anchor is not their first char: how far before it a match may start
-    Map<String, Integer> before =
+    // formats whose anchor is not their first char: how far before it a match may start, and
+    // the chars that may come between
+    String alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    String digits = "0123456789";
+    Map<String, Object[]> before =
         Map.of(
-            "azure-ad-client-secret", 4,
-            "hashicorp-terraform-token", 14,
-            "slack-webhook", 8,
-            "discord-webhook", 30,
-            "telegram-bot-token", 10,
-            "facebook-app-token", 16,
-            "mailchimp-api-key", 32,
-            "url-credentials", 21);
-    r.replaceAll(x -> before.containsKey(x.format()) ? x.withMaxBefore(before.get(x.format())) : x);
+            "azure-ad-client-secret", new Object[] {4, alnum + "_~.-"},
+            "hashicorp-terraform-token", new Object[] {14, alnum},
+            "slack-webhook", new Object[] {8, "htps:/"},
+            "discord-webhook", new Object[] {30, alnum + ":/.-"},
+            "telegram-bot-token", new Object[] {10, digits},
+            "facebook-app-token", new Object[] {16, digits},
+            "mailchimp-api-key", new Object[] {32, "0123456789abcdef"},
+            "url-credentials", new Object[] {21, alnum + "+.-"});
+    r.replaceAll(
+        x -> {
+          Object[] b = before.get(x.format());
+          return b == null ? x : x.withPrefix((Integer) b[0], (String) b[1]);
+        });
     return List.copyOf(r);
   }
 
@@ -657,7 +664,7 @@ final class SecretRules {
       double score,
       SecretRule.Check check) {
     return new SecretRule(
-        format, entity, description, anchors, Pattern.compile(regex), score, check, 0);
+        format, entity, description, anchors, Pattern.compile(regex), score, check, 0, null);
   }
 
   static SecretRule.Check entropy(double min) {

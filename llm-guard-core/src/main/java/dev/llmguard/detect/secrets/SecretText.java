@@ -6,13 +6,22 @@ import java.util.Locale;
 final class SecretText {
   private SecretText() {}
 
+  /** Per-thread char counts, so that measuring a value allocates nothing. */
+  private static final ThreadLocal<int[]> COUNTS = ThreadLocal.withInitial(() -> new int[128]);
+
+  private static int[] counts() {
+    int[] c = COUNTS.get();
+    java.util.Arrays.fill(c, 0);
+    return c;
+  }
+
   /** Shannon entropy in bits per char. */
   static double entropy(CharSequence s) {
     int n = s.length();
     if (n == 0) {
       return 0;
     }
-    int[] counts = new int[128];
+    int[] counts = counts();
     int other = 0;
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
@@ -220,7 +229,7 @@ final class SecretText {
 
   /** Share of the most frequent char: {@code aaaaaaab} is not a secret. */
   static double sameCharShare(CharSequence v) {
-    int[] counts = new int[128];
+    int[] counts = counts();
     int max = 0;
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);

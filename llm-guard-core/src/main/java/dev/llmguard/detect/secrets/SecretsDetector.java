@@ -45,7 +45,7 @@ public final class SecretsDetector implements Detector {
   SecretsDetector(
       List<SecretRule> rules, boolean generic, double minEntropy, Set<String> disabled) {
     this.rules = List.copyOf(rules);
-    this.anchors = new Anchors(this.rules);
+    this.anchors = new Anchors(this.rules, TOKEN_CHARS);
     this.assignments = generic ? new Assignments(minEntropy) : null;
     this.disabled = Set.copyOf(disabled);
   }
@@ -126,7 +126,25 @@ public final class SecretsDetector implements Detector {
       }
       int n = text.length();
       int end = (int) Math.min(n, (long) start + MAX_MATCH);
-      for (int from = Math.max(0, start - before); from <= start; from++) {
+      int first = start;
+      if (before > 0) {
+        // the match starts somewhere in the run of allowed chars just before the anchor
+        boolean[] allowed = rule.before();
+        while (first > 0 && start - first < before) {
+          char c = text.charAt(first - 1);
+          if (c >= 128 || !allowed[c]) {
+            break;
+          }
+          first--;
+        }
+        if (first == start) {
+          return;
+        }
+      }
+      if (!longEnough(text, first)) {
+        return;
+      }
+      for (int from = first; from <= start; from++) {
         m.region(from, end);
         if (m.lookingAt()) {
           matchedTo[r] = m.end();
@@ -149,6 +167,44 @@ public final class SecretsDetector implements Detector {
     }
   }
 
+  /** Shortest credential any format matches. */
+  static final int MIN_LENGTH = 20;
+
+  private static boolean isTokenChar(char c) {
+    return c < 128 && TOKEN_CHARS[c];
+  }
+
+  /** Whether at least {@value #MIN_LENGTH} credential chars follow {@code from}. */
+  private static boolean longEnough(String t, int from) {
+    int n = t.length();
+    if (n - from < MIN_LENGTH) {
+      return false;
+    }
+    for (int i = from; i < from + MIN_LENGTH; i++) {
+      char c = t.charAt(i);
+      if (c >= 128 || !TOKEN_CHARS[c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      TOKEN_CHARS[c] = true;
+      TOKEN_CHARS[Character.toUpperCase(c)] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      TOKEN_CHARS[c] = true;
+    }
+    // chars inside credentials, URLs with credentials and key=value pairs
+    for (char c : "_-+/=.~:@%?&!$#*|".toCharArray()) {
+      TOKEN_CHARS[c] = true;
+    }
+  }
+
   /** Longest match of any format (bounds the window a pattern may read). */
   private static final int MAX_MATCH = 12_000;
 
@@ -160,7 +216,23 @@ public final class SecretsDetector implements Detector {
     sc.text = t;
     sc.out = out;
     try {
-      anchors.scan(t, sc);
+      int n = t.length();
+      int i = 0;
+      while (i + MIN_LENGTH <= n) {
+        // every format needs a run of MIN_LENGTH credential chars; if the last char of this
+        // window is not one, no such run starts in the window: skip it whole
+        int p = i + MIN_LENGTH - 1;
+        if (!isTokenChar(t.charAt(p))) {
+          i = p + 1;
+          continue;
+        }
+        int s = p;
+        while (s > i && isTokenChar(t.charAt(s - 1))) {
+          s--;
+        }
+        // hits in a run shorter than MIN_LENGTH fail longEnough() at once
+        i = anchors.scan(t, s, sc);
+      }
     } finally {
       // let go of the text: the thread keeps the matchers, not the last input
       for (int i = 0; i < sc.usedCount; i++) {
