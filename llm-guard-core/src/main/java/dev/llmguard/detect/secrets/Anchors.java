@@ -111,7 +111,7 @@ final class Anchors {
 
   /** Called for each anchor occurrence, in order of its last char. */
   interface Hit {
-    void at(int rule, int start);
+    void at(int rule, int start, int anchorLength);
   }
 
   /**
@@ -135,7 +135,7 @@ final class Anchors {
         }
         state = -state;
         for (int id : out[state / ALPHABET]) {
-          hit.at(ruleOf[id], i - lengthOf[id] + 1);
+          hit.at(ruleOf[id], i - lengthOf[id] + 1, lengthOf[id]);
         }
       }
     }

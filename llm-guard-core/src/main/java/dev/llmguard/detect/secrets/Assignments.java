@@ -117,10 +117,10 @@ final class Assignments {
     if (k == s || k + 1 >= n || t.charAt(k) != ' ') {
       return k - 1;
     }
-    Keyword kw = Keyword.mayNameCredential(t, s, k) ? Keyword.classify(t.substring(s, k)) : null;
+    Keyword kw = Keyword.mayNameCredential(t, s, k) ? Keyword.classify(t, s, k) : null;
     if (kw != null && t.charAt(k + 1) != '-') {
-      int[] value = readValue(t, k + 1);
-      if (value != null) {
+      long value = readValue(t, k + 1);
+      if (value >= 0) {
         accept(t, value, kw, out);
       }
     }
@@ -169,19 +169,19 @@ final class Assignments {
     if (k == nameEnd || !Keyword.mayNameCredential(t, k, nameEnd)) {
       return false;
     }
-    Keyword kw = Keyword.classify(t.substring(k, nameEnd));
+    Keyword kw = Keyword.classify(t, k, nameEnd);
     if (kw == null) {
       return false;
     }
-    int[] value = readValue(t, opEnd);
-    if (value == null) {
+    long value = readValue(t, opEnd);
+    if (value < 0) {
       return false;
     }
-    boolean quoted = value[0] - 1 >= opEnd && isQuote(t.charAt(value[0] - 1));
+    boolean quoted = startOf(value) - 1 >= opEnd && isQuote(t.charAt(startOf(value) - 1));
     if (!quoted && op.equals("=>")) {
       return false; // key => bare_word is a hash entry whose value is an expression
     }
-    if (!quoted && endsStatement(t, value[1]) && spaced(t, opStart, opEnd)) {
+    if (!quoted && endsStatement(t, endOf(value)) && spaced(t, opStart, opEnd)) {
       return false; // name = expression; in C-like code: a literal would be quoted
     }
     return accept(t, value, kw, out);
@@ -256,14 +256,14 @@ final class Assignments {
         && t.charAt(s - 1) != '{') {
       return;
     }
-    int[] value = closedLiteral(t, quote);
-    if (value == null) {
+    long value = closedLiteral(t, quote);
+    if (value < 0) {
       return;
     }
-    if (declaration && !endsStatement(t, value[1] + 1) && value[1] + 1 != t.length()) {
+    if (declaration && !endsStatement(t, endOf(value) + 1) && endOf(value) + 1 != t.length()) {
       return; // prose such as: the token "abc" was
     }
-    Keyword kw = Keyword.classify(t.substring(s, nameEnd));
+    Keyword kw = Keyword.classify(t, s, nameEnd);
     if (kw != null) {
       accept(t, value, kw, out);
     }
@@ -286,18 +286,18 @@ final class Assignments {
     if (!Keyword.mayNameCredential(t, s, nameEnd)) {
       return;
     }
-    int[] value = closedLiteral(t, quote);
-    if (value == null) {
+    long value = closedLiteral(t, quote);
+    if (value < 0) {
       return;
     }
-    Keyword kw = Keyword.classify(t.substring(s, nameEnd));
+    Keyword kw = Keyword.classify(t, s, nameEnd);
     if (kw != null) {
       accept(t, value, kw, out);
     }
   }
 
   /** The contents of the literal whose opening quote is at {@code k}, if it closes on the line. */
-  private static int[] closedLiteral(String t, int k) {
+  private static long closedLiteral(String t, int k) {
     char q = t.charAt(k);
     int e = k + 1;
     int n = t.length();
@@ -307,7 +307,7 @@ final class Assignments {
       }
       e++;
     }
-    return e < n && t.charAt(e) == q && e > k + 1 ? new int[] {k + 1, e} : null;
+    return e < n && t.charAt(e) == q && e > k + 1 ? span(k + 1, e) : -1;
   }
 
   /** {@code "value" == name}. */
@@ -323,7 +323,7 @@ final class Assignments {
     if (k == s || !Keyword.mayNameCredential(t, s, k)) {
       return;
     }
-    Keyword kw = Keyword.classify(t.substring(s, k));
+    Keyword kw = Keyword.classify(t, s, k);
     if (kw == null) {
       return;
     }
@@ -345,11 +345,11 @@ final class Assignments {
     if (b < 0 || t.charAt(b) != q) {
       return;
     }
-    accept(t, new int[] {b + 1, e - 1}, kw, out);
+    accept(t, span(b + 1, e - 1), kw, out);
   }
 
-  /** The value's {start, end}, quoted or bare, or null. */
-  private static int[] readValue(String t, int from) {
+  /** The value's span (see {@link #span}), quoted or bare, or -1. */
+  private static long readValue(String t, int from) {
     int n = t.length();
     int k = from;
     while (k < n && k - from < 4 && (t.charAt(k) == ' ' || t.charAt(k) == '\t')) {
@@ -359,7 +359,7 @@ final class Assignments {
       k++;
     }
     if (k >= n) {
-      return null;
+      return -1;
     }
     char q = t.charAt(k);
     if (q == '"' || q == '\'' || q == '`') {
@@ -371,7 +371,7 @@ final class Assignments {
         e++;
       }
       if (e < n && t.charAt(e) == q) {
-        return new int[] {k + 1, e};
+        return span(k + 1, e);
       }
       k++; // an unclosed quote: read it bare
     }
@@ -392,7 +392,7 @@ final class Assignments {
       }
       e--;
     }
-    return e > k ? new int[] {k, e} : null;
+    return e > k ? span(k, e) : -1;
   }
 
   private static boolean contains(String t, int s, int e, char c) {
@@ -417,13 +417,34 @@ final class Assignments {
         || c == '.';
   }
 
-  private boolean accept(String t, int[] span, Keyword kw, List<Candidate> out) {
-    String v = t.substring(span[0], span[1]);
+  /** A span packed into a long, so that reading a value allocates nothing. */
+  private static long span(int start, int end) {
+    return ((long) start << 32) | end;
+  }
+
+  private static int startOf(long span) {
+    return (int) (span >>> 32);
+  }
+
+  private static int endOf(long span) {
+    return (int) span;
+  }
+
+  /** Shortest value any keyword accepts (a password). */
+  private static final int MIN_VALUE = 6;
+
+  private boolean accept(String t, long span, Keyword kw, List<Candidate> out) {
+    int s = startOf(span);
+    int e = endOf(span);
+    if (e - s < MIN_VALUE || SecretText.isPlaceholderWord(t, s, e)) {
+      return false; // checked in place: no copy of the value
+    }
+    String v = t.substring(s, e);
     double score = score(v, kw);
     if (score <= 0) {
       return false;
     }
-    out.add(new Candidate(span[0], span[1], kw.format(), kw.entity(), kw.description(), score));
+    out.add(new Candidate(s, e, kw.format(), kw.entity(), kw.description(), score));
     return true;
   }
 

@@ -201,6 +201,28 @@ record Keyword(
     return null;
   }
 
+  /** The last name a thread classified: repeated names (a flood of one line) are not re-read. */
+  private static final class Last {
+    String name;
+    Keyword keyword;
+  }
+
+  private static final ThreadLocal<Last> LAST = ThreadLocal.withInitial(Last::new);
+
+  /** The keyword for the name {@code t[s, e)}, or null; see {@link #classify(String)}. */
+  static Keyword classify(String t, int s, int e) {
+    Last last = LAST.get();
+    String n = last.name;
+    if (n != null && n.length() == e - s && t.startsWith(n, s)) {
+      return last.keyword;
+    }
+    String name = t.substring(s, e);
+    Keyword kw = classify(name);
+    last.name = name;
+    last.keyword = kw;
+    return kw;
+  }
+
   /** The keyword for {@code name}, or null if it does not name a credential. */
   static Keyword classify(String name) {
     String n = name.toLowerCase(Locale.ROOT);

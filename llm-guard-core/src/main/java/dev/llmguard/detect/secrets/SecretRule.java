@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
  *     with its anchor (a vendor prefix), more for one whose anchor is inside it ({@code ://})
  * @param before the ASCII chars that may occur between a match's start and its anchor (null when
  *     {@code maxBefore} is 0)
+ * @param body for a format whose anchor is followed by a long run of one char class and then by
+ *     something outside it (a JWT's header, then {@code .}): that class, else null. A failed match
+ *     then also rules out every later anchor inside the same run, which keeps a flood of anchors
+ *     ({@code -eyJ-eyJ…}) linear.
+ * @param maxBody the longest run the pattern accepts there
  */
 record SecretRule(
     String format,
@@ -29,18 +34,50 @@ record SecretRule(
     double score,
     Check check,
     int maxBefore,
-    boolean[] before) {
+    boolean[] before,
+    boolean[] body,
+    int maxBody) {
+
+  /** This rule with a body class as described in the record's documentation. */
+  SecretRule withBody(String set, int longest) {
+    return new SecretRule(
+        format,
+        entity,
+        description,
+        anchors,
+        pattern,
+        score,
+        check,
+        maxBefore,
+        before,
+        charSet(set),
+        longest);
+  }
+
+  static boolean[] charSet(String set) {
+    boolean[] allowed = new boolean[128];
+    for (int i = 0; i < set.length(); i++) {
+      allowed[set.charAt(i)] = true;
+    }
+    return allowed;
+  }
 
   /**
    * This rule with its anchor up to {@code chars} chars into a match, after chars of {@code set}.
    */
   SecretRule withPrefix(int chars, String set) {
-    boolean[] allowed = new boolean[128];
-    for (int i = 0; i < set.length(); i++) {
-      allowed[set.charAt(i)] = true;
-    }
     return new SecretRule(
-        format, entity, description, anchors, pattern, score, check, chars, allowed);
+        format,
+        entity,
+        description,
+        anchors,
+        pattern,
+        score,
+        check,
+        chars,
+        charSet(set),
+        body,
+        maxBody);
   }
 
   /** Validation of a matched value beyond the pattern. */

@@ -608,6 +608,25 @@ final class SecretRules {
           Object[] b = before.get(x.format());
           return b == null ? x : x.withPrefix((Integer) b[0], (String) b[1]);
         });
+    // long bodies of one class: how far a failed match rules out later anchors
+    String url64 = alnum + "_-";
+    String std64 = alnum + "+/";
+    Map<String, Object[]> bodies =
+        Map.of(
+            "jwt", new Object[] {url64, 2000},
+            "onepassword-service-account-token", new Object[] {std64, 4000},
+            "grafana-token", new Object[] {std64, 400},
+            "pypi-token", new Object[] {url64, 400},
+            "atlassian-api-token", new Object[] {url64 + "=", 200},
+            "aws-bedrock-api-key", new Object[] {std64, 300},
+            "flyio-token", new Object[] {std64, 2000},
+            "vault-token", new Object[] {url64, 300},
+            "facebook-access-token", new Object[] {alnum, 400});
+    r.replaceAll(
+        x -> {
+          Object[] b = bodies.get(x.format());
+          return b == null ? x : x.withBody((String) b[0], (Integer) b[1]);
+        });
     return List.copyOf(r);
   }
 
@@ -664,7 +683,17 @@ final class SecretRules {
       double score,
       SecretRule.Check check) {
     return new SecretRule(
-        format, entity, description, anchors, Pattern.compile(regex), score, check, 0, null);
+        format,
+        entity,
+        description,
+        anchors,
+        Pattern.compile(regex),
+        score,
+        check,
+        0,
+        null,
+        null,
+        0);
   }
 
   static SecretRule.Check entropy(double min) {

@@ -137,6 +137,16 @@ final class SecretText {
     "real_key"
   };
 
+  /** Whether {@code t[s, e)} is one of the placeholder words, ignoring case; allocates nothing. */
+  static boolean isPlaceholderWord(String t, int s, int e) {
+    for (String p : PLACEHOLDER_VALUES) {
+      if (p.length() == e - s && t.regionMatches(true, s, p, 0, p.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Placeholders, templates and masked values: {@code changeme}, {@code ${DB_PASSWORD}}, {@code
    * <your-token>}, {@code {{ secret }}}, {@code $API_KEY}, {@code %s}, {@code xxxx…}, {@code ****},

@@ -95,6 +95,7 @@ public final class SecretsDetector implements Detector {
   private final class Scratch implements Anchors.Hit {
     final Matcher[] matchers = new Matcher[rules.size()];
     final int[] matchedTo = new int[rules.size()];
+    final int[] failedTo = new int[rules.size()];
     final boolean[] bound = new boolean[rules.size()];
     final int[] used = new int[rules.size()];
     int usedCount;
@@ -102,8 +103,8 @@ public final class SecretsDetector implements Detector {
     List<Candidate> out;
 
     @Override
-    public void at(int r, int start) {
-      if (start < matchedTo[r]) {
+    public void at(int r, int start, int anchorLength) {
+      if (start < matchedTo[r] || start < failedTo[r]) {
         return;
       }
       SecretRule rule = rules.get(r);
@@ -164,8 +165,41 @@ public final class SecretsDetector implements Detector {
           return;
         }
       }
+      ruleOutRun(rule, r, start + anchorLength);
+    }
+
+    /**
+     * After a failed match, later anchors inside the same run of the rule's body class would fail
+     * the same way (the pattern's tail sits at the same place), unless the run is longer than the
+     * pattern accepts.
+     */
+    private void ruleOutRun(SecretRule rule, int r, int from) {
+      boolean[] body = rule.body();
+      if (body == null) {
+        return;
+      }
+      int n = text.length();
+      boolean closed = CLOSED_BODIES.contains(rule.format());
+      int limit = closed ? n : (int) Math.min(n, (long) from + rule.maxBody() + 1);
+      int e = from;
+      while (e < limit && text.charAt(e) < 128 && body[text.charAt(e)]) {
+        e++;
+      }
+      if (e - from <= rule.maxBody()) {
+        failedTo[r] = e;
+      } else if (closed) {
+        // too long from here on: so is the body of every anchor up to maxBody before the run end
+        failedTo[r] = e - rule.maxBody() - 1;
+      }
     }
   }
+
+  /**
+   * Formats whose body is followed by a char outside the body class ({@code .} after a JWT's
+   * header), so no match can end inside a run of that class: one longer than the pattern accepts
+   * rules out all its anchors but those near its end.
+   */
+  private static final Set<String> CLOSED_BODIES = Set.of("jwt");
 
   /** Shortest credential any format matches. */
   static final int MIN_LENGTH = 20;
@@ -213,6 +247,7 @@ public final class SecretsDetector implements Detector {
   private void scanTokens(String t, List<Candidate> out) {
     Scratch sc = scratch.get();
     java.util.Arrays.fill(sc.matchedTo, 0);
+    java.util.Arrays.fill(sc.failedTo, 0);
     sc.text = t;
     sc.out = out;
     try {
