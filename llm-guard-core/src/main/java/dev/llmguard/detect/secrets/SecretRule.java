@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * @param pattern precompiled, bounded quantifiers only
  * @param score score of a match that passes the check
  * @param check extra validation; returns a score factor in (0, 1], or 0 to reject
+ * @param minBefore how many chars before an anchor a match starts at least
  * @param maxBefore how many chars before an anchor a match may start: 0 for a format that starts
  *     with its anchor (a vendor prefix), more for one whose anchor is inside it ({@code ://})
  * @param before the ASCII chars that may occur between a match's start and its anchor (null when
@@ -33,6 +34,7 @@ record SecretRule(
     Pattern pattern,
     double score,
     Check check,
+    int minBefore,
     int maxBefore,
     boolean[] before,
     boolean[] body,
@@ -48,6 +50,7 @@ record SecretRule(
         pattern,
         score,
         check,
+        minBefore,
         maxBefore,
         before,
         charSet(set),
@@ -65,7 +68,7 @@ record SecretRule(
   /**
    * This rule with its anchor up to {@code chars} chars into a match, after chars of {@code set}.
    */
-  SecretRule withPrefix(int chars, String set) {
+  SecretRule withPrefix(int least, int chars, String set) {
     return new SecretRule(
         format,
         entity,
@@ -74,6 +77,7 @@ record SecretRule(
         pattern,
         score,
         check,
+        least,
         chars,
         charSet(set),
         body,

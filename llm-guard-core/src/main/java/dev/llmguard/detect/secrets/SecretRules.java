@@ -210,7 +210,7 @@ final class SecretRules {
             new String[] {"pypi-AgE"},
             B + "(pypi-AgE[A-Za-z0-9_-]{100,400})" + E,
             0.97,
-            SecretRule.Check.NONE));
+            entropy(3.5)));
     r.add(
         rule(
             "atlassian-api-token",
@@ -589,24 +589,24 @@ final class SecretRules {
                 + "[a-z0-9][a-z0-9.-]{0,253}",
             0.9,
             SecretRules::urlPassword));
-    // formats whose anchor is not their first char: how far before it a match may start, and
-    // the chars that may come between
+    // formats whose anchor is not their first char: how far before it a match starts (at least,
+    // at most), and the chars that may come between
     String alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     String digits = "0123456789";
     Map<String, Object[]> before =
         Map.of(
-            "azure-ad-client-secret", new Object[] {4, alnum + "_~.-"},
-            "hashicorp-terraform-token", new Object[] {14, alnum},
-            "slack-webhook", new Object[] {8, "htps:/"},
-            "discord-webhook", new Object[] {30, alnum + ":/.-"},
-            "telegram-bot-token", new Object[] {10, digits},
-            "facebook-app-token", new Object[] {16, digits},
-            "mailchimp-api-key", new Object[] {32, "0123456789abcdef"},
-            "url-credentials", new Object[] {21, alnum + "+.-"});
+            "azure-ad-client-secret", new Object[] {4, 4, alnum + "_~.-"},
+            "hashicorp-terraform-token", new Object[] {14, 14, alnum},
+            "slack-webhook", new Object[] {7, 8, "htps:/"},
+            "discord-webhook", new Object[] {8, 30, alnum + ":/.-"},
+            "telegram-bot-token", new Object[] {8, 10, digits},
+            "facebook-app-token", new Object[] {15, 16, digits},
+            "mailchimp-api-key", new Object[] {32, 32, "0123456789abcdef"},
+            "url-credentials", new Object[] {2, 21, alnum + "+.-"});
     r.replaceAll(
         x -> {
           Object[] b = before.get(x.format());
-          return b == null ? x : x.withPrefix((Integer) b[0], (String) b[1]);
+          return b == null ? x : x.withPrefix((Integer) b[0], (Integer) b[1], (String) b[2]);
         });
     // long bodies of one class: how far a failed match rules out later anchors
     String url64 = alnum + "_-";
@@ -690,6 +690,7 @@ final class SecretRules {
         Pattern.compile(regex),
         score,
         check,
+        0,
         0,
         null,
         null,

@@ -138,14 +138,16 @@ public final class SecretsDetector implements Detector {
           }
           first--;
         }
-        if (first == start) {
+        if (start - first < rule.minBefore()) {
           return;
         }
       }
       if (!longEnough(text, first)) {
         return;
       }
-      for (int from = first; from <= start; from++) {
+      // a prefix format starts at its anchor; any other has at least one char before it
+      int last = before == 0 ? start : start - rule.minBefore();
+      for (int from = first; from <= last; from++) {
         m.region(from, end);
         if (m.lookingAt()) {
           matchedTo[r] = m.end();
