@@ -471,6 +471,7 @@ final class Assignments {
       return 0; // a time- or name-based UUID is an identifier; only version 4 is random
     }
     if (SecretText.isPlaceholder(v)
+        || looksLikeUrl(v)
         || SecretText.looksLikeCode(v)
         || looksLikeHostName(v)
         || SecretRules.hasForeignPrefix(v)) {
@@ -543,6 +544,24 @@ final class Assignments {
       }
     }
     return false;
+  }
+
+  /**
+   * {@code postgres://user@host}: a URL is not itself a credential (a password inside one is found
+   * by the {@code url-credentials} format).
+   */
+  static boolean looksLikeUrl(String v) {
+    int k = v.indexOf("://");
+    if (k < 2 || k > 20) {
+      return false;
+    }
+    for (int i = 0; i < k; i++) {
+      char c = v.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '+' || c == '.' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code mail.example.com}, {@code 5h.ca.iphmx.com}: a host name, not a secret. */

@@ -540,28 +540,32 @@ public final class SecretsDetector implements Detector {
 
   // ------------------------------------------------------------------ results
 
-  /** Overlapping candidates: the higher score wins, then the longer span. */
+  /**
+   * Overlapping candidates: the higher score wins, then the longer span. The kept spans are
+   * disjoint, so a sorted map answers "does this one overlap a kept one" in log time.
+   */
   private static List<Candidate> resolve(List<Candidate> found) {
+    if (found.size() == 1) {
+      return found;
+    }
     List<Candidate> sorted = new ArrayList<>(found);
     sorted.sort(
         Comparator.comparingDouble((Candidate c) -> -c.score())
             .thenComparingInt(c -> -(c.end() - c.start()))
             .thenComparingInt(Candidate::start));
-    List<Candidate> kept = new ArrayList<>();
+    java.util.TreeMap<Integer, Candidate> kept = new java.util.TreeMap<>();
     for (Candidate c : sorted) {
-      boolean clash = false;
-      for (Candidate k : kept) {
-        if (c.start() < k.end() && k.start() < c.end()) {
-          clash = true;
-          break;
-        }
+      java.util.Map.Entry<Integer, Candidate> before = kept.floorEntry(c.start());
+      if (before != null && before.getValue().end() > c.start()) {
+        continue;
       }
-      if (!clash) {
-        kept.add(c);
+      java.util.Map.Entry<Integer, Candidate> after = kept.ceilingEntry(c.start());
+      if (after != null && after.getKey() < c.end()) {
+        continue;
       }
+      kept.put(c.start(), c);
     }
-    kept.sort(Comparator.comparingInt(Candidate::start));
-    return kept;
+    return new ArrayList<>(kept.values());
   }
 
   private static List<Finding> toFindings(List<Candidate> kept) {
