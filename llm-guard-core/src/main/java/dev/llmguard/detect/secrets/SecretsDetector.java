@@ -20,14 +20,18 @@ import java.util.regex.Matcher;
  * metadata {@code format} (e.g. {@code github-token}) and an entity (e.g. {@code AWS_ACCESS_KEY},
  * {@code SECRET}); its message names the format, never the value.
  *
- * <p>How it stays linear: one pass of an Aho-Corasick automaton finds every literal anchor of every
- * format (vendor prefixes such as {@code ghp_}, markers such as {@code ://}); a format's bounded
- * regex runs only where one of its anchors occurs, starting at the anchor (or a bounded distance
- * before it), and a prefix that sits inside a longer word is skipped without running it.
- * Assignments, PEM blocks, authorization headers and {@code curl -u} are found from a cheap anchor
- * ({@code =}, {@code :}, {@code -----BEGIN}, …) and read a bounded distance around it.
+ * <p>How it stays linear: windows that cannot hold a run of 20 credential chars are skipped whole;
+ * inside a run, one pass of an Aho-Corasick automaton finds every literal anchor of every format
+ * (vendor prefixes such as {@code ghp_}, markers such as {@code ://}); a format's bounded regex
+ * runs only where one of its anchors occurs, starting at the anchor (or a bounded distance before
+ * it), a prefix that sits inside a longer word is skipped without running it, and a failed match
+ * rules out the later anchors it already read past. Assignments, PEM blocks, authorization headers
+ * and {@code curl -u} are found from a cheap anchor ({@code =}, {@code :}, {@code -----BEGIN}, …)
+ * and read a bounded distance around it.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe: the configuration is immutable, and the matchers a scan reuses are per thread
+ * (they hold no reference to a text once its scan returns). A scan of ordinary text allocates only
+ * its (empty) result list.
  */
 public final class SecretsDetector implements Detector {
   /** The detector id, {@value}. */
