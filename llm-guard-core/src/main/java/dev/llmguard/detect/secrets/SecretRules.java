@@ -578,6 +578,196 @@ final class SecretRules {
             B + "(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})" + E,
             0.99,
             SecretRule.Check.NONE));
+    // --- more vendor prefixes (formats as published by the vendors and public scanners)
+    r.add(
+        rule(
+            "gcp-oauth-client-secret",
+            "GCP_OAUTH_SECRET",
+            "Google OAuth client secret",
+            new String[] {"GOCSPX-"},
+            B + "(GOCSPX-[A-Za-z0-9_-]{28})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "docker-hub-pat",
+            "DOCKER_TOKEN",
+            "Docker Hub personal access token",
+            new String[] {"dckr_pat_"},
+            B + "(dckr_pat_[A-Za-z0-9_-]{27})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "groq-api-key",
+            "GROQ_KEY",
+            "Groq API key",
+            new String[] {"gsk_"},
+            B + "(gsk_[A-Za-z0-9]{52})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "xai-api-key",
+            "XAI_KEY",
+            "xAI API key",
+            new String[] {"xai-"},
+            B + "(xai-[A-Za-z0-9]{80})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "replicate-api-token",
+            "REPLICATE_TOKEN",
+            "Replicate API token",
+            new String[] {"r8_"},
+            B + "(r8_[A-Za-z0-9]{37})" + E,
+            0.9,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "new-relic-api-key",
+            "NEW_RELIC_KEY",
+            "New Relic user API key",
+            new String[] {"NRAK-"},
+            B + "(NRAK-[A-Z0-9]{27})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "pulumi-api-token",
+            "PULUMI_TOKEN",
+            "Pulumi access token",
+            new String[] {"pul-"},
+            B + "(pul-[a-f0-9]{40})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "rubygems-api-token",
+            "RUBYGEMS_TOKEN",
+            "RubyGems API key",
+            new String[] {"rubygems_"},
+            B + "(rubygems_[a-f0-9]{48})" + E,
+            0.97,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "clojars-api-token",
+            "CLOJARS_TOKEN",
+            "Clojars deploy token",
+            new String[] {"CLOJARS_"},
+            B + "(CLOJARS_[a-z0-9]{60})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "planetscale-token",
+            "PLANETSCALE_TOKEN",
+            "PlanetScale token or password",
+            new String[] {"pscale_tkn_", "pscale_pw_", "pscale_oauth_"},
+            B + "(pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "shippo-api-token",
+            "SHIPPO_TOKEN",
+            "Shippo API token",
+            new String[] {"shippo_live_", "shippo_test_"},
+            B + "(shippo_(?:live|test)_[a-fA-F0-9]{40})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "dynatrace-api-token",
+            "DYNATRACE_TOKEN",
+            "Dynatrace API token",
+            new String[] {"dt0c01."},
+            B + "(dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64})" + E,
+            0.97,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "easypost-api-token",
+            "EASYPOST_TOKEN",
+            "EasyPost API key",
+            new String[] {"EZAK", "EZTK"},
+            B + "(EZ[AT]K[A-Za-z0-9]{54})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "sentry-token",
+            "SENTRY_TOKEN",
+            "Sentry user auth token",
+            new String[] {"sntryu_"},
+            B + "(sntryu_[a-f0-9]{64})" + E,
+            0.97,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "supabase-token",
+            "SUPABASE_TOKEN",
+            "Supabase personal access token",
+            new String[] {"sbp_"},
+            B + "(sbp_[a-f0-9]{40})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "alibaba-access-key-id",
+            "ALIBABA_ACCESS_KEY",
+            "Alibaba Cloud AccessKey id",
+            new String[] {"LTAI"},
+            B + "(LTAI[A-Za-z0-9]{20})" + E,
+            0.9,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "deno-deploy-token",
+            "DENO_TOKEN",
+            "Deno Deploy token",
+            new String[] {"ddp_", "ddw_"},
+            B + "(dd[pw]_[A-Za-z0-9]{36})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "readme-api-token",
+            "README_TOKEN",
+            "ReadMe API key",
+            new String[] {"rdme_"},
+            B + "(rdme_[a-z0-9]{70})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "frameio-api-token",
+            "FRAMEIO_TOKEN",
+            "Frame.io API token",
+            new String[] {"fio-u-"},
+            B + "(fio-u-[A-Za-z0-9_=-]{64})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "duffel-api-token",
+            "DUFFEL_TOKEN",
+            "Duffel API token",
+            new String[] {"duffel_test_", "duffel_live_"},
+            B + "(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "adobe-client-secret",
+            "ADOBE_SECRET",
+            "Adobe client secret",
+            new String[] {"p8e-"},
+            B + "(p8e-[A-Za-z0-9]{32})" + E,
+            0.9,
+            entropy(3.0)));
     // --- credentials inside URLs
     r.add(
         rule(
