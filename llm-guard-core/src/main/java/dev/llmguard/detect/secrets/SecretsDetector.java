@@ -171,7 +171,7 @@ public final class SecretsDetector implements Detector {
           return;
         }
       }
-      ruleOutRun(rule, r, start + anchorLength);
+      ruleOutRun(rule, r, start + anchorLength, anchorLength);
     }
 
     /**
@@ -179,7 +179,7 @@ public final class SecretsDetector implements Detector {
      * the same way (the pattern's tail sits at the same place), unless the run is longer than the
      * pattern accepts.
      */
-    private void ruleOutRun(SecretRule rule, int r, int from) {
+    private void ruleOutRun(SecretRule rule, int r, int from, int anchorLength) {
       boolean[] body = rule.body();
       if (body == null) {
         return;
@@ -194,8 +194,9 @@ public final class SecretsDetector implements Detector {
       if (e - from <= rule.maxBody()) {
         failedTo[r] = e;
       } else if (closed) {
-        // too long from here on: so is the body of every anchor up to maxBody before the run end
-        failedTo[r] = e - rule.maxBody() - 1;
+        // too long from here on: so is the body of every later anchor that starts more than
+        // maxBody chars (plus the anchor) before the run's end
+        failedTo[r] = e - rule.maxBody() - anchorLength;
       }
     }
   }
