@@ -50,6 +50,8 @@ public final class SecretsDetector implements Detector {
       List<SecretRule> rules, boolean generic, double minEntropy, Set<String> disabled) {
     this.rules = List.copyOf(rules);
     this.anchors = new Anchors(this.rules, TOKEN_CHARS);
+    int size = this.rules.size();
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(size));
     this.assignments = generic ? new Assignments(minEntropy) : null;
     this.disabled = Set.copyOf(disabled);
   }
@@ -96,15 +98,25 @@ public final class SecretsDetector implements Detector {
    * (a later anchor inside it starts nothing new). Reused so a scan of ordinary text allocates
    * nothing.
    */
-  private final class Scratch implements Anchors.Hit {
-    final Matcher[] matchers = new Matcher[rules.size()];
-    final int[] matchedTo = new int[rules.size()];
-    final int[] failedTo = new int[rules.size()];
-    final boolean[] bound = new boolean[rules.size()];
-    final int[] used = new int[rules.size()];
+  private static final class Scratch implements Anchors.Hit {
+    // static, so that a thread's scratch does not keep a discarded detector reachable
+    final Matcher[] matchers;
+    final int[] matchedTo;
+    final int[] failedTo;
+    final boolean[] bound;
+    final int[] used;
     int usedCount;
+    List<SecretRule> rules;
     String text;
     List<Candidate> out;
+
+    Scratch(int size) {
+      matchers = new Matcher[size];
+      matchedTo = new int[size];
+      failedTo = new int[size];
+      bound = new boolean[size];
+      used = new int[size];
+    }
 
     @Override
     public void at(int r, int start, int anchorLength) {
@@ -249,12 +261,13 @@ public final class SecretsDetector implements Detector {
   /** Longest match of any format (bounds the window a pattern may read). */
   private static final int MAX_MATCH = 12_000;
 
-  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+  private final ThreadLocal<Scratch> scratch;
 
   private void scanTokens(String t, List<Candidate> out) {
     Scratch sc = scratch.get();
     java.util.Arrays.fill(sc.matchedTo, 0);
     java.util.Arrays.fill(sc.failedTo, 0);
+    sc.rules = rules;
     sc.text = t;
     sc.out = out;
     try {
@@ -282,6 +295,7 @@ public final class SecretsDetector implements Detector {
         sc.bound[sc.used[i]] = false;
       }
       sc.usedCount = 0;
+      sc.rules = null;
       sc.text = null;
       sc.out = null;
     }
