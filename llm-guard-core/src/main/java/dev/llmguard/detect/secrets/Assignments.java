@@ -65,7 +65,7 @@ final class Assignments {
       if (i > opEnd) {
         continue;
       }
-      String op = t.substring(opStart, opEnd);
+      String op = operator(t, opStart, opEnd);
       if (op.equals("::") || op.contains("::") && !op.endsWith("=")) {
         continue; // C++ scopes, IPv6
       }
@@ -73,10 +73,24 @@ final class Assignments {
         continue; // maven:coordinates, host:port, scheme:rest
       }
       boolean comparison = op.startsWith("==") || op.startsWith("!=");
-      if (!tryForward(t, opStart, opEnd, comparison, out) && comparison) {
+      if (!tryForward(t, opStart, opEnd, op, out) && comparison) {
         tryReversed(t, opStart, opEnd, out);
       }
     }
+  }
+
+  private static final String[] OPERATORS = {
+    "=", ":", "==", "!=", ":=", "=>", "===", "!==", "?=", "::", "::=", "=:", "!", "?", ">"
+  };
+
+  /** The operator text, a shared constant where it is a common one (no allocation). */
+  private static String operator(String t, int s, int e) {
+    for (String op : OPERATORS) {
+      if (op.length() == e - s && t.startsWith(op, s)) {
+        return op;
+      }
+    }
+    return t.substring(s, e);
   }
 
   /** The smaller of two indexes, ignoring -1. */
@@ -103,10 +117,10 @@ final class Assignments {
     if (k == s || k + 1 >= n || t.charAt(k) != ' ') {
       return k - 1;
     }
-    Keyword kw = Keyword.classify(t.substring(s, k));
+    Keyword kw = Keyword.mayNameCredential(t, s, k) ? Keyword.classify(t, s, k) : null;
     if (kw != null && t.charAt(k + 1) != '-') {
-      int[] value = readValue(t, k + 1);
-      if (value != null) {
+      long value = readValue(t, k + 1);
+      if (value >= 0) {
         accept(t, value, kw, out);
       }
     }
@@ -126,7 +140,7 @@ final class Assignments {
     while (k > 0 && opStart - k < 64 && isNameChar(t.charAt(k - 1))) {
       k--;
     }
-    return k < opStart && t.lastIndexOf('.', opStart - 1) < k && (k == 0 || t.charAt(k - 1) != '/');
+    return k < opStart && !contains(t, k, opStart, '.') && (k == 0 || t.charAt(k - 1) != '/');
   }
 
   private static boolean isOpChar(char c) {
@@ -134,8 +148,7 @@ final class Assignments {
   }
 
   /** {@code name <op> value}. */
-  private boolean tryForward(
-      String t, int opStart, int opEnd, boolean comparison, List<Candidate> out) {
+  private boolean tryForward(String t, int opStart, int opEnd, String op, List<Candidate> out) {
     int k = opStart;
     while (k > 0 && opStart - k < 4 && (t.charAt(k - 1) == ' ' || t.charAt(k - 1) == '\t')) {
       k--;
@@ -153,16 +166,148 @@ final class Assignments {
     while (k > 0 && nameEnd - k < MAX_NAME && isNameChar(t.charAt(k - 1))) {
       k--;
     }
-    if (k == nameEnd) {
+    if (k == nameEnd || !Keyword.mayNameCredential(t, k, nameEnd)) {
       return false;
     }
-    String name = t.substring(k, nameEnd);
-    Keyword kw = Keyword.classify(name);
+    Keyword kw = Keyword.classify(t, k, nameEnd);
     if (kw == null) {
       return false;
     }
-    int[] value = readValue(t, opEnd);
-    return value != null && accept(t, value, kw, out);
+    long value = readValue(t, opEnd);
+    if (value < 0) {
+      return false;
+    }
+    boolean quoted = startOf(value) - 1 >= opEnd && isQuote(t.charAt(startOf(value) - 1));
+    if (!quoted && op.equals("=>")) {
+      return false; // key => bare_word is a hash entry whose value is an expression
+    }
+    if (!quoted && endsStatement(t, endOf(value)) && spaced(t, opStart, opEnd)) {
+      return false; // name = expression; in C-like code: a literal would be quoted
+    }
+    return accept(t, value, kw, out);
+  }
+
+  private static boolean isQuote(char c) {
+    return c == '"' || c == '\'' || c == '`';
+  }
+
+  /** A {@code ;} that ends the line: the value is the last thing in a statement. */
+  private static boolean endsStatement(String t, int e) {
+    if (e >= t.length() || t.charAt(e) != ';') {
+      return false;
+    }
+    return e + 1 == t.length() || t.charAt(e + 1) == '\n' || t.charAt(e + 1) == '\r';
+  }
+
+  private static boolean spaced(String t, int opStart, int opEnd) {
+    return opStart > 0
+        && t.charAt(opStart - 1) == ' '
+        && opEnd < t.length()
+        && t.charAt(opEnd) == ' ';
+  }
+
+  // ------------------------------------------------------------------ quoted literals
+
+  /**
+   * Literals that follow a credential name without an assignment operator: a call or constructor
+   * ({@code secret("…")}, {@code token.assign("…")}), a declaration ({@code password "…";}) and a
+   * name/value argument pair ({@code getenv("api_token", "…")}).
+   */
+  void scanLiterals(String t, List<Candidate> out) {
+    scanLiterals(t, '"', out);
+    scanLiterals(t, '\'', out);
+  }
+
+  private void scanLiterals(String t, char q, List<Candidate> out) {
+    int n = t.length();
+    int k = t.indexOf(q);
+    while (k >= 0 && k + 1 < n) {
+      int next = k + 1;
+      char before = k > 0 ? t.charAt(k - 1) : 0;
+      if (before == '(') {
+        literalAfterName(t, k - 1, k, false, out);
+      } else if (before == ' ' && k > 1) {
+        char b2 = t.charAt(k - 2);
+        if (isNameChar(b2)) {
+          literalAfterName(t, k - 1, k, true, out);
+        } else if (b2 == ',') {
+          literalAfterPair(t, k - 2, k, q, out);
+        }
+      } else if (before == ',') {
+        literalAfterPair(t, k - 1, k, q, out);
+      }
+      k = t.indexOf(q, next);
+    }
+  }
+
+  /** {@code name(} or {@code name } at {@code [.., nameEnd)}, then the literal at {@code quote}. */
+  private void literalAfterName(
+      String t, int nameEnd, int quote, boolean declaration, List<Candidate> out) {
+    int s = nameEnd;
+    while (s > 0 && nameEnd - s < MAX_NAME && isNameChar(t.charAt(s - 1))) {
+      s--;
+    }
+    if (s == nameEnd || !Keyword.mayNameCredential(t, s, nameEnd)) {
+      return;
+    }
+    if (declaration
+        && s > 0
+        && !Character.isWhitespace(t.charAt(s - 1))
+        && t.charAt(s - 1) != '{') {
+      return;
+    }
+    long value = closedLiteral(t, quote);
+    if (value < 0) {
+      return;
+    }
+    if (declaration && !endsStatement(t, endOf(value) + 1) && endOf(value) + 1 != t.length()) {
+      return; // prose such as: the token "abc" was
+    }
+    Keyword kw = Keyword.classify(t, s, nameEnd);
+    if (kw != null) {
+      accept(t, value, kw, out);
+    }
+  }
+
+  /** {@code "name", "value"}: the comma at {@code comma}, the value's quote at {@code quote}. */
+  private void literalAfterPair(String t, int comma, int quote, char q, List<Candidate> out) {
+    int e = comma;
+    if (e <= 1 || t.charAt(e - 1) != q) {
+      return;
+    }
+    int nameEnd = e - 1;
+    int s = nameEnd;
+    while (s > 0 && nameEnd - s < MAX_NAME && isNameChar(t.charAt(s - 1))) {
+      s--;
+    }
+    if (s == nameEnd || s == 0 || t.charAt(s - 1) != q) {
+      return;
+    }
+    if (!Keyword.mayNameCredential(t, s, nameEnd)) {
+      return;
+    }
+    long value = closedLiteral(t, quote);
+    if (value < 0) {
+      return;
+    }
+    Keyword kw = Keyword.classify(t, s, nameEnd);
+    if (kw != null) {
+      accept(t, value, kw, out);
+    }
+  }
+
+  /** The contents of the literal whose opening quote is at {@code k}, if it closes on the line. */
+  private static long closedLiteral(String t, int k) {
+    char q = t.charAt(k);
+    int e = k + 1;
+    int n = t.length();
+    while (e < n && e - k <= MAX_VALUE && t.charAt(e) != q && t.charAt(e) != '\n') {
+      if (t.charAt(e) == '\\') {
+        e++;
+      }
+      e++;
+    }
+    return e < n && t.charAt(e) == q && e > k + 1 ? span(k + 1, e) : -1;
   }
 
   /** {@code "value" == name}. */
@@ -175,10 +320,10 @@ final class Assignments {
     while (k < t.length() && k - s < MAX_NAME && isNameChar(t.charAt(k))) {
       k++;
     }
-    if (k == s) {
+    if (k == s || !Keyword.mayNameCredential(t, s, k)) {
       return;
     }
-    Keyword kw = Keyword.classify(t.substring(s, k));
+    Keyword kw = Keyword.classify(t, s, k);
     if (kw == null) {
       return;
     }
@@ -200,11 +345,11 @@ final class Assignments {
     if (b < 0 || t.charAt(b) != q) {
       return;
     }
-    accept(t, new int[] {b + 1, e - 1}, kw, out);
+    accept(t, span(b + 1, e - 1), kw, out);
   }
 
-  /** The value's {start, end}, quoted or bare, or null. */
-  private static int[] readValue(String t, int from) {
+  /** The value's span (see {@link #span}), quoted or bare, or -1. */
+  private static long readValue(String t, int from) {
     int n = t.length();
     int k = from;
     while (k < n && k - from < 4 && (t.charAt(k) == ' ' || t.charAt(k) == '\t')) {
@@ -214,7 +359,7 @@ final class Assignments {
       k++;
     }
     if (k >= n) {
-      return null;
+      return -1;
     }
     char q = t.charAt(k);
     if (q == '"' || q == '\'' || q == '`') {
@@ -226,7 +371,7 @@ final class Assignments {
         e++;
       }
       if (e < n && t.charAt(e) == q) {
-        return new int[] {k + 1, e};
+        return span(k + 1, e);
       }
       k++; // an unclosed quote: read it bare
     }
@@ -247,7 +392,7 @@ final class Assignments {
       }
       e--;
     }
-    return e > k ? new int[] {k, e} : null;
+    return e > k ? span(k, e) : -1;
   }
 
   private static boolean contains(String t, int s, int e, char c) {
@@ -272,13 +417,34 @@ final class Assignments {
         || c == '.';
   }
 
-  private boolean accept(String t, int[] span, Keyword kw, List<Candidate> out) {
-    String v = t.substring(span[0], span[1]);
+  /** A span packed into a long, so that reading a value allocates nothing. */
+  private static long span(int start, int end) {
+    return ((long) start << 32) | end;
+  }
+
+  private static int startOf(long span) {
+    return (int) (span >>> 32);
+  }
+
+  private static int endOf(long span) {
+    return (int) span;
+  }
+
+  /** Shortest value any keyword accepts (a password). */
+  private static final int MIN_VALUE = 6;
+
+  private boolean accept(String t, long span, Keyword kw, List<Candidate> out) {
+    int s = startOf(span);
+    int e = endOf(span);
+    if (e - s < MIN_VALUE || SecretText.isPlaceholderWord(t, s, e)) {
+      return false; // checked in place: no copy of the value
+    }
+    String v = t.substring(s, e);
     double score = score(v, kw);
     if (score <= 0) {
       return false;
     }
-    out.add(new Candidate(span[0], span[1], kw.format(), kw.entity(), kw.description(), score));
+    out.add(new Candidate(s, e, kw.format(), kw.entity(), kw.description(), score));
     return true;
   }
 
@@ -298,7 +464,14 @@ final class Assignments {
     if (v.length() < minLength || v.length() > MAX_VALUE) {
       return 0;
     }
+    if (kw.shape() != null && !kw.shape().test(v)) {
+      return 0; // the name says which vendor; the value is not in that vendor's format
+    }
+    if (isNonRandomUuid(v)) {
+      return 0; // a time- or name-based UUID is an identifier; only version 4 is random
+    }
     if (SecretText.isPlaceholder(v)
+        || looksLikeUrl(v)
         || SecretText.looksLikeCode(v)
         || looksLikeHostName(v)
         || SecretRules.hasForeignPrefix(v)) {
@@ -327,6 +500,30 @@ final class Assignments {
     return Math.min(0.9, base + Math.max(0, h - required) * 0.1);
   }
 
+  /**
+   * An RFC 4122 UUID ({@code 8-4-4-4-12} hex) of version 1, 2, 3 or 5: built from a clock, a MAC
+   * address or a name hash, so an identifier, not a secret (random ones are version 4).
+   */
+  static boolean isNonRandomUuid(String v) {
+    if (v.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = v.charAt(i);
+      boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash != (c == '-')) {
+        return false;
+      }
+      if (!dash && Character.digit(c, 16) < 0) {
+        return false;
+      }
+    }
+    char version = v.charAt(14);
+    char variant = Character.toLowerCase(v.charAt(19));
+    return (version == '1' || version == '2' || version == '3' || version == '5')
+        && (variant == '8' || variant == '9' || variant == 'a' || variant == 'b');
+  }
+
   private static int words(String v) {
     return v.trim().split("\\s+").length;
   }
@@ -347,6 +544,24 @@ final class Assignments {
       }
     }
     return false;
+  }
+
+  /**
+   * {@code postgres://user@host}: a URL is not itself a credential (a password inside one is found
+   * by the {@code url-credentials} format).
+   */
+  static boolean looksLikeUrl(String v) {
+    int k = v.indexOf("://");
+    if (k < 2 || k > 20) {
+      return false;
+    }
+    for (int i = 0; i < k; i++) {
+      char c = v.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '+' || c == '.' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code mail.example.com}, {@code 5h.ca.iphmx.com}: a host name, not a secret. */

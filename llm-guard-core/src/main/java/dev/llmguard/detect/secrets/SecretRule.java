@@ -4,9 +4,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One credential format: literal anchors that must occur in a token before the (bounded) pattern
- * runs, the pattern whose group 1 (or whole match) is the secret, and a check that turns a match
- * into a score or rejects it.
+ * One credential format: literal anchors, one of which must occur before the (bounded) pattern
+ * runs, next to it, the pattern whose group 1 (or whole match) is the secret, and a check that
+ * turns a match into a score or rejects it.
  *
  * @param format the format's name, reported as metadata {@code format}
  * @param entity the redaction label
@@ -15,6 +15,16 @@ import java.util.regex.Pattern;
  * @param pattern precompiled, bounded quantifiers only
  * @param score score of a match that passes the check
  * @param check extra validation; returns a score factor in (0, 1], or 0 to reject
+ * @param minBefore how many chars before an anchor a match starts at least
+ * @param maxBefore how many chars before an anchor a match may start: 0 for a format that starts
+ *     with its anchor (a vendor prefix), more for one whose anchor is inside it ({@code ://})
+ * @param before the ASCII chars that may occur between a match's start and its anchor (null when
+ *     {@code maxBefore} is 0)
+ * @param body for a format whose anchor is followed by a long run of one char class and then by
+ *     something outside it (a JWT's header, then {@code .}): that class, else null. A failed match
+ *     then also rules out every later anchor inside the same run, which keeps a flood of anchors
+ *     ({@code -eyJ-eyJ…}) linear.
+ * @param maxBody the longest run the pattern accepts there
  */
 record SecretRule(
     String format,
@@ -23,7 +33,56 @@ record SecretRule(
     String[] anchors,
     Pattern pattern,
     double score,
-    Check check) {
+    Check check,
+    int minBefore,
+    int maxBefore,
+    boolean[] before,
+    boolean[] body,
+    int maxBody) {
+
+  /** This rule with a body class as described in the record's documentation. */
+  SecretRule withBody(String set, int longest) {
+    return new SecretRule(
+        format,
+        entity,
+        description,
+        anchors,
+        pattern,
+        score,
+        check,
+        minBefore,
+        maxBefore,
+        before,
+        charSet(set),
+        longest);
+  }
+
+  static boolean[] charSet(String set) {
+    boolean[] allowed = new boolean[128];
+    for (int i = 0; i < set.length(); i++) {
+      allowed[set.charAt(i)] = true;
+    }
+    return allowed;
+  }
+
+  /**
+   * This rule with its anchor up to {@code chars} chars into a match, after chars of {@code set}.
+   */
+  SecretRule withPrefix(int least, int chars, String set) {
+    return new SecretRule(
+        format,
+        entity,
+        description,
+        anchors,
+        pattern,
+        score,
+        check,
+        least,
+        chars,
+        charSet(set),
+        body,
+        maxBody);
+  }
 
   /** Validation of a matched value beyond the pattern. */
   @FunctionalInterface
@@ -32,20 +91,6 @@ record SecretRule(
     double factor(String value);
 
     Check NONE = v -> SecretText.isMasked(v) ? 0 : 1;
-  }
-
-  /**
-   * Whether {@code token} contains one of the anchors. {@code firstChars} marks the ASCII chars
-   * present in the token, so most rules are ruled out without searching it.
-   */
-  boolean applies(String token, boolean[] firstChars) {
-    for (String a : anchors) {
-      char c = a.charAt(0);
-      if ((c >= 128 || firstChars[c]) && token.contains(a)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   int group(Matcher m) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
@@ -183,8 +184,11 @@ final class SecretRules {
               "glffct-",
               "GR1348941"
             },
+            // classic tokens carry 20 to 50 random chars; routable ones (GitLab 17+) end in
+            // a dot, a two-char version and a seven-char CRC part
             B
-                + "((?:glpat-|gldt-|glrt-|glsoat-|glcbt-|glft-|glffct-|GR1348941)[A-Za-z0-9_.-]{20,80}"
+                + "((?:glpat-|gldt-|glrt-|glsoat-|glcbt-|glft-|glffct-|GR1348941)[A-Za-z0-9_-]{20,50}"
+                + "|(?:glpat-|glrt-|gldt-)[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}"
                 + "|glptt-[A-Za-z0-9_-]{40}|gloas-[A-Za-z0-9_-]{64}|glimt-[A-Za-z0-9_-]{25}"
                 + "|glagent-[A-Za-z0-9_-]{50,80})(?![A-Za-z0-9_.-])",
             0.95,
@@ -206,7 +210,7 @@ final class SecretRules {
             new String[] {"pypi-AgE"},
             B + "(pypi-AgE[A-Za-z0-9_-]{100,400})" + E,
             0.97,
-            SecretRule.Check.NONE));
+            entropy(3.5)));
     r.add(
         rule(
             "atlassian-api-token",
@@ -221,10 +225,30 @@ final class SecretRules {
             "artifactory-token",
             "ARTIFACTORY_TOKEN",
             "JFrog Artifactory token",
-            new String[] {"AKC", "cmVmdGtu"},
-            B + "(AKC[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})" + E,
+            new String[] {"AKCp", "cmVmdGtu"},
+            // API keys: AKCp and 69 base62 chars; reference tokens: base64 of "reftkn:" and more
+            B + "(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})" + E,
             0.9,
             entropy(3.5)));
+    r.add(
+        rule(
+            "sonar-token",
+            "SONAR_TOKEN",
+            "SonarQube token",
+            new String[] {"squ_", "sqp_", "sqa_"},
+            // user, project and global analysis tokens of SonarQube 9.5 and later
+            B + "(sq[upa]_[a-f0-9]{40})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "softlayer-api-key",
+            "SOFTLAYER_KEY",
+            "SoftLayer API key in an API URL",
+            new String[] {"api.softlayer.com/"},
+            "(?i)api\\.softlayer\\.com/(?:soap|rest)/v3(?:\\.1)?/([a-z0-9]{64})(?![a-z0-9])",
+            0.9,
+            SecretRule.Check.NONE));
     r.add(
         rule(
             "sourcegraph-token",
@@ -352,6 +376,7 @@ final class SecretRules {
             "TWILIO_KEY",
             "Twilio account SID or API key",
             new String[] {"AC", "SK"},
+            // AC: account SID, SK: API key SID; 32 lowercase hex chars
             B + "((?:AC|SK)[0-9a-f]{32})" + E,
             0.8,
             entropy(3.0)));
@@ -553,6 +578,196 @@ final class SecretRules {
             B + "(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})" + E,
             0.99,
             SecretRule.Check.NONE));
+    // --- more vendor prefixes (formats as published by the vendors and public scanners)
+    r.add(
+        rule(
+            "gcp-oauth-client-secret",
+            "GCP_OAUTH_SECRET",
+            "Google OAuth client secret",
+            new String[] {"GOCSPX-"},
+            B + "(GOCSPX-[A-Za-z0-9_-]{28})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "docker-hub-pat",
+            "DOCKER_TOKEN",
+            "Docker Hub personal access token",
+            new String[] {"dckr_pat_"},
+            B + "(dckr_pat_[A-Za-z0-9_-]{27})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "groq-api-key",
+            "GROQ_KEY",
+            "Groq API key",
+            new String[] {"gsk_"},
+            B + "(gsk_[A-Za-z0-9]{52})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "xai-api-key",
+            "XAI_KEY",
+            "xAI API key",
+            new String[] {"xai-"},
+            B + "(xai-[A-Za-z0-9]{80})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "replicate-api-token",
+            "REPLICATE_TOKEN",
+            "Replicate API token",
+            new String[] {"r8_"},
+            B + "(r8_[A-Za-z0-9]{37})" + E,
+            0.9,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "new-relic-api-key",
+            "NEW_RELIC_KEY",
+            "New Relic user API key",
+            new String[] {"NRAK-"},
+            B + "(NRAK-[A-Z0-9]{27})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "pulumi-api-token",
+            "PULUMI_TOKEN",
+            "Pulumi access token",
+            new String[] {"pul-"},
+            B + "(pul-[a-f0-9]{40})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "rubygems-api-token",
+            "RUBYGEMS_TOKEN",
+            "RubyGems API key",
+            new String[] {"rubygems_"},
+            B + "(rubygems_[a-f0-9]{48})" + E,
+            0.97,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "clojars-api-token",
+            "CLOJARS_TOKEN",
+            "Clojars deploy token",
+            new String[] {"CLOJARS_"},
+            B + "(CLOJARS_[a-z0-9]{60})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "planetscale-token",
+            "PLANETSCALE_TOKEN",
+            "PlanetScale token or password",
+            new String[] {"pscale_tkn_", "pscale_pw_", "pscale_oauth_"},
+            B + "(pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "shippo-api-token",
+            "SHIPPO_TOKEN",
+            "Shippo API token",
+            new String[] {"shippo_live_", "shippo_test_"},
+            B + "(shippo_(?:live|test)_[a-fA-F0-9]{40})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "dynatrace-api-token",
+            "DYNATRACE_TOKEN",
+            "Dynatrace API token",
+            new String[] {"dt0c01."},
+            B + "(dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64})" + E,
+            0.97,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "easypost-api-token",
+            "EASYPOST_TOKEN",
+            "EasyPost API key",
+            new String[] {"EZAK", "EZTK"},
+            B + "(EZ[AT]K[A-Za-z0-9]{54})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "sentry-token",
+            "SENTRY_TOKEN",
+            "Sentry user auth token",
+            new String[] {"sntryu_"},
+            B + "(sntryu_[a-f0-9]{64})" + E,
+            0.97,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "supabase-token",
+            "SUPABASE_TOKEN",
+            "Supabase personal access token",
+            new String[] {"sbp_"},
+            B + "(sbp_[a-f0-9]{40})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "alibaba-access-key-id",
+            "ALIBABA_ACCESS_KEY",
+            "Alibaba Cloud AccessKey id",
+            new String[] {"LTAI"},
+            B + "(LTAI[A-Za-z0-9]{20})" + E,
+            0.9,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "deno-deploy-token",
+            "DENO_TOKEN",
+            "Deno Deploy token",
+            new String[] {"ddp_", "ddw_"},
+            B + "(dd[pw]_[A-Za-z0-9]{36})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "readme-api-token",
+            "README_TOKEN",
+            "ReadMe API key",
+            new String[] {"rdme_"},
+            B + "(rdme_[a-z0-9]{70})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "frameio-api-token",
+            "FRAMEIO_TOKEN",
+            "Frame.io API token",
+            new String[] {"fio-u-"},
+            B + "(fio-u-[A-Za-z0-9_=-]{64})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "duffel-api-token",
+            "DUFFEL_TOKEN",
+            "Duffel API token",
+            new String[] {"duffel_test_", "duffel_live_"},
+            B + "(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})" + E,
+            0.95,
+            entropy(3.0)));
+    r.add(
+        rule(
+            "adobe-client-secret",
+            "ADOBE_SECRET",
+            "Adobe client secret",
+            new String[] {"p8e-"},
+            B + "(p8e-[A-Za-z0-9]{32})" + E,
+            0.9,
+            entropy(3.0)));
     // --- credentials inside URLs
     r.add(
         rule(
@@ -564,6 +779,44 @@ final class SecretRules {
                 + "[a-z0-9][a-z0-9.-]{0,253}",
             0.9,
             SecretRules::urlPassword));
+    // formats whose anchor is not their first char: how far before it a match starts (at least,
+    // at most), and the chars that may come between
+    String alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    String digits = "0123456789";
+    Map<String, Object[]> before =
+        Map.of(
+            "azure-ad-client-secret", new Object[] {4, 4, alnum + "_~.-"},
+            "hashicorp-terraform-token", new Object[] {14, 14, alnum},
+            "slack-webhook", new Object[] {7, 8, "htps:/"},
+            "discord-webhook", new Object[] {8, 30, alnum + ":/.-"},
+            "telegram-bot-token", new Object[] {8, 10, digits},
+            "facebook-app-token", new Object[] {15, 16, digits},
+            "mailchimp-api-key", new Object[] {32, 32, "0123456789abcdef"},
+            "url-credentials", new Object[] {2, 21, alnum + "+.-"});
+    r.replaceAll(
+        x -> {
+          Object[] b = before.get(x.format());
+          return b == null ? x : x.withPrefix((Integer) b[0], (Integer) b[1], (String) b[2]);
+        });
+    // long bodies of one class: how far a failed match rules out later anchors
+    String url64 = alnum + "_-";
+    String std64 = alnum + "+/";
+    Map<String, Object[]> bodies =
+        Map.of(
+            "jwt", new Object[] {url64, 2000},
+            "onepassword-service-account-token", new Object[] {std64, 4000},
+            "grafana-token", new Object[] {std64, 400},
+            "pypi-token", new Object[] {url64, 400},
+            "atlassian-api-token", new Object[] {url64 + "=", 200},
+            "aws-bedrock-api-key", new Object[] {std64, 300},
+            "flyio-token", new Object[] {std64, 2000},
+            "vault-token", new Object[] {url64, 300},
+            "facebook-access-token", new Object[] {alnum, 400});
+    r.replaceAll(
+        x -> {
+          Object[] b = bodies.get(x.format());
+          return b == null ? x : x.withBody((String) b[0], (Integer) b[1]);
+        });
     return List.copyOf(r);
   }
 
@@ -620,7 +873,18 @@ final class SecretRules {
       double score,
       SecretRule.Check check) {
     return new SecretRule(
-        format, entity, description, anchors, Pattern.compile(regex), score, check);
+        format,
+        entity,
+        description,
+        anchors,
+        Pattern.compile(regex),
+        score,
+        check,
+        0,
+        0,
+        null,
+        null,
+        0);
   }
 
   static SecretRule.Check entropy(double min) {
@@ -669,24 +933,50 @@ final class SecretRules {
     return new String(out);
   }
 
-  /** A JWT's header must decode to a JSON object; a payload that does too raises the score. */
+  /**
+   * A JWT's header must decode to a JSON object; a payload that does too raises the score. A header
+   * damaged in transit (not JSON, but still naming {@code "alg"} or {@code "typ"}) counts when the
+   * payload is a JSON object.
+   */
   static double jwt(String token) {
     String[] parts = token.split("\\.", -1);
     JsonNode header = decodeJson(parts[0]);
-    if (header == null || !header.isObject()) {
-      return 0;
-    }
     JsonNode payload = decodeJson(parts[1]);
-    return payload != null && payload.isObject() ? 1 : 0.85;
+    boolean payloadIsObject = payload != null && payload.isObject();
+    if (header == null || !header.isObject()) {
+      return payloadIsObject && namesHeaderFields(parts[0]) ? 0.8 : 0;
+    }
+    return payloadIsObject ? 1 : 0.85;
+  }
+
+  private static boolean namesHeaderFields(String b64) {
+    try {
+      String raw =
+          new String(Base64.getUrlDecoder().decode(stripPadding(b64)), StandardCharsets.ISO_8859_1);
+      return raw.contains("\"alg\"") || raw.contains("\"typ\"");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static JsonNode decodeJson(String b64) {
     try {
       byte[] raw = Base64.getUrlDecoder().decode(stripPadding(b64));
+      if (raw.length < 2 || raw[0] != '{' || lastNonBlank(raw) != '}') {
+        return null; // not an object: skip the parser (and its exception)
+      }
       return JSON.readTree(raw);
     } catch (IllegalArgumentException | java.io.IOException e) {
       return null;
     }
+  }
+
+  private static byte lastNonBlank(byte[] raw) {
+    int i = raw.length - 1;
+    while (i > 0 && (raw[i] == ' ' || raw[i] == '\n' || raw[i] == '\r' || raw[i] == '\t')) {
+      i--;
+    }
+    return raw[i];
   }
 
   private static String stripPadding(String s) {

@@ -6,13 +6,22 @@ import java.util.Locale;
 final class SecretText {
   private SecretText() {}
 
+  /** Per-thread char counts, so that measuring a value allocates nothing. */
+  private static final ThreadLocal<int[]> COUNTS = ThreadLocal.withInitial(() -> new int[128]);
+
+  private static int[] counts() {
+    int[] c = COUNTS.get();
+    java.util.Arrays.fill(c, 0);
+    return c;
+  }
+
   /** Shannon entropy in bits per char. */
   static double entropy(CharSequence s) {
     int n = s.length();
     if (n == 0) {
       return 0;
     }
-    int[] counts = new int[128];
+    int[] counts = counts();
     int other = 0;
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
@@ -128,6 +137,16 @@ final class SecretText {
     "real_key"
   };
 
+  /** Whether {@code t[s, e)} is one of the placeholder words, ignoring case; allocates nothing. */
+  static boolean isPlaceholderWord(String t, int s, int e) {
+    for (String p : PLACEHOLDER_VALUES) {
+      if (p.length() == e - s && t.regionMatches(true, s, p, 0, p.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Placeholders, templates and masked values: {@code changeme}, {@code ${DB_PASSWORD}}, {@code
    * <your-token>}, {@code {{ secret }}}, {@code $API_KEY}, {@code %s}, {@code xxxx…}, {@code ****},
@@ -220,7 +239,7 @@ final class SecretText {
 
   /** Share of the most frequent char: {@code aaaaaaab} is not a secret. */
   static double sameCharShare(CharSequence v) {
-    int[] counts = new int[128];
+    int[] counts = counts();
     int max = 0;
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);

@@ -20,25 +20,28 @@ import java.util.regex.Matcher;
  * metadata {@code format} (e.g. {@code github-token}) and an entity (e.g. {@code AWS_ACCESS_KEY},
  * {@code SECRET}); its message names the format, never the value.
  *
- * <p>How it stays linear: one pass splits the text into tokens (runs of chars that can occur in a
- * credential); only tokens of at least {@value #MIN_TOKEN} chars are looked at, and a format's
- * bounded regex runs on a token only if the token contains one of the format's literal anchors.
- * Assignments, PEM blocks, authorization headers and {@code curl -u} are found from a cheap anchor
- * ({@code =}, {@code :}, {@code -----BEGIN}, …) and read a bounded distance around it.
+ * <p>How it stays linear: windows that cannot hold a run of 20 credential chars are skipped whole;
+ * inside a run, one pass of an Aho-Corasick automaton finds every literal anchor of every format
+ * (vendor prefixes such as {@code ghp_}, markers such as {@code ://}); a format's bounded regex
+ * runs only where one of its anchors occurs, starting at the anchor (or a bounded distance before
+ * it), a prefix that sits inside a longer word is skipped without running it, and a failed match
+ * rules out the later anchors it already read past. Assignments, PEM blocks, authorization headers
+ * and {@code curl -u} are found from a cheap anchor ({@code =}, {@code :}, {@code -----BEGIN}, …)
+ * and read a bounded distance around it.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe: the configuration is immutable, and the matchers a scan reuses are per thread
+ * (they hold no reference to a text once its scan returns). A scan of ordinary text allocates only
+ * its (empty) result list.
  */
 public final class SecretsDetector implements Detector {
   /** The detector id, {@value}. */
   public static final String ID = "secrets";
 
-  /** Shortest token looked at by the format rules. */
-  public static final int MIN_TOKEN = 20;
-
   private static final Set<Phase> PHASES = Set.of(Phase.PROMPT, Phase.RESPONSE);
   private static final int MAX_PEM = 64 * 1024;
 
   private final List<SecretRule> rules;
+  private final Anchors anchors;
   private final Assignments assignments;
 
   private final Set<String> disabled;
@@ -46,6 +49,9 @@ public final class SecretsDetector implements Detector {
   SecretsDetector(
       List<SecretRule> rules, boolean generic, double minEntropy, Set<String> disabled) {
     this.rules = List.copyOf(rules);
+    this.anchors = new Anchors(this.rules, TOKEN_CHARS);
+    int size = this.rules.size();
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(size));
     this.assignments = generic ? new Assignments(minEntropy) : null;
     this.disabled = Set.copyOf(disabled);
   }
@@ -74,6 +80,7 @@ public final class SecretsDetector implements Detector {
     curlUser(t, found);
     if (assignments != null) {
       assignments.scan(t, found);
+      assignments.scanLiterals(t, found);
     }
     if (!disabled.isEmpty()) {
       found.removeIf(c -> disabled.contains(c.format()));
@@ -84,55 +91,155 @@ public final class SecretsDetector implements Detector {
     return toFindings(resolve(found));
   }
 
-  // ------------------------------------------------------------------ formats, per token
+  // ------------------------------------------------------------------ formats, by anchor
 
-  private void scanTokens(String t, List<Candidate> out) {
-    int n = t.length();
-    int i = 0;
-    while (i < n) {
-      while (i < n && !isTokenChar(t.charAt(i))) {
-        i++;
+  /**
+   * Per-thread working state: one reusable matcher per rule, and per rule the end of its last match
+   * (a later anchor inside it starts nothing new). Reused so a scan of ordinary text allocates
+   * nothing.
+   */
+  private static final class Scratch implements Anchors.Hit {
+    // static, so that a thread's scratch does not keep a discarded detector reachable
+    final Matcher[] matchers;
+    final int[] matchedTo;
+    final int[] failedTo;
+    final boolean[] bound;
+    final int[] used;
+    int usedCount;
+    List<SecretRule> rules;
+    String text;
+    List<Candidate> out;
+
+    Scratch(int size) {
+      matchers = new Matcher[size];
+      matchedTo = new int[size];
+      failedTo = new int[size];
+      bound = new boolean[size];
+      used = new int[size];
+    }
+
+    @Override
+    public void at(int r, int start, int anchorLength) {
+      if (start < matchedTo[r] || start < failedTo[r]) {
+        return;
       }
-      int s = i;
-      while (i < n && isTokenChar(t.charAt(i))) {
-        i++;
+      SecretRule rule = rules.get(r);
+      int before = rule.maxBefore();
+      if (before == 0 && start > 0 && isWordChar(text.charAt(start - 1))) {
+        return; // a prefix inside a longer word: every prefix format starts at a word boundary
       }
-      if (i - s >= MIN_TOKEN) {
-        scanToken(t, s, i, out);
+      Matcher m = matchers[r];
+      if (m == null) {
+        m = rule.pattern().matcher(text);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        matchers[r] = m;
+      } else if (!bound[r]) {
+        m.reset(text);
+      }
+      if (!bound[r]) {
+        bound[r] = true;
+        used[usedCount++] = r;
+      }
+      int n = text.length();
+      int end = (int) Math.min(n, (long) start + MAX_MATCH);
+      int first = start;
+      if (before > 0) {
+        // the match starts somewhere in the run of allowed chars just before the anchor
+        boolean[] allowed = rule.before();
+        while (first > 0 && start - first < before) {
+          char c = text.charAt(first - 1);
+          if (c >= 128 || !allowed[c]) {
+            break;
+          }
+          first--;
+        }
+        if (start - first < rule.minBefore()) {
+          return;
+        }
+      }
+      if (!longEnough(text, first)) {
+        return;
+      }
+      // a prefix format starts at its anchor; any other has at least one char before it
+      int last = before == 0 ? start : start - rule.minBefore();
+      for (int from = first; from <= last; from++) {
+        m.region(from, end);
+        if (m.lookingAt()) {
+          matchedTo[r] = m.end();
+          int g = rule.group(m);
+          String value = m.group(g);
+          double factor = rule.check().factor(value);
+          if (factor > 0) {
+            out.add(
+                new Candidate(
+                    m.start(g),
+                    m.end(g),
+                    rule.format(),
+                    rule.entity(),
+                    rule.description(),
+                    rule.score() * factor));
+          }
+          return;
+        }
+      }
+      ruleOutRun(rule, r, start + anchorLength, anchorLength);
+    }
+
+    /**
+     * After a failed match, later anchors inside the same run of the rule's body class would fail
+     * the same way (the pattern's tail sits at the same place), unless the run is longer than the
+     * pattern accepts.
+     */
+    private void ruleOutRun(SecretRule rule, int r, int from, int anchorLength) {
+      boolean[] body = rule.body();
+      if (body == null) {
+        return;
+      }
+      int n = text.length();
+      boolean closed = CLOSED_BODIES.contains(rule.format());
+      int limit = closed ? n : (int) Math.min(n, (long) from + rule.maxBody() + 1);
+      int e = from;
+      while (e < limit && text.charAt(e) < 128 && body[text.charAt(e)]) {
+        e++;
+      }
+      if (e - from <= rule.maxBody()) {
+        failedTo[r] = e;
+      } else if (closed) {
+        // too long from here on: so is the body of every later anchor that starts more than
+        // maxBody chars (plus the anchor) before the run's end
+        failedTo[r] = e - rule.maxBody() - anchorLength;
       }
     }
   }
 
-  private void scanToken(String t, int s, int e, List<Candidate> out) {
-    String token = t.substring(s, e);
-    boolean[] present = new boolean[128];
-    for (int i = 0; i < token.length(); i++) {
-      present[token.charAt(i)] = true; // token chars are ASCII
+  /**
+   * Formats whose body is followed by a char outside the body class ({@code .} after a JWT's
+   * header), so no match can end inside a run of that class: one longer than the pattern accepts
+   * rules out all its anchors but those near its end.
+   */
+  private static final Set<String> CLOSED_BODIES = Set.of("jwt");
+
+  /** Shortest credential any format matches. */
+  static final int MIN_LENGTH = 20;
+
+  private static boolean isTokenChar(char c) {
+    return c < 128 && TOKEN_CHARS[c];
+  }
+
+  /** Whether at least {@value #MIN_LENGTH} credential chars follow {@code from}. */
+  private static boolean longEnough(String t, int from) {
+    int n = t.length();
+    if (n - from < MIN_LENGTH) {
+      return false;
     }
-    for (SecretRule rule : rules) {
-      if (!rule.applies(token, present)) {
-        continue;
-      }
-      Matcher m = rule.pattern().matcher(t);
-      m.region(s, e);
-      m.useTransparentBounds(true);
-      m.useAnchoringBounds(false);
-      while (m.find()) {
-        int g = rule.group(m);
-        String value = m.group(g);
-        double factor = rule.check().factor(value);
-        if (factor > 0) {
-          out.add(
-              new Candidate(
-                  m.start(g),
-                  m.end(g),
-                  rule.format(),
-                  rule.entity(),
-                  rule.description(),
-                  rule.score() * factor));
-        }
+    for (int i = from; i < from + MIN_LENGTH; i++) {
+      char c = t.charAt(i);
+      if (c >= 128 || !TOKEN_CHARS[c]) {
+        return false;
       }
     }
+    return true;
   }
 
   private static final boolean[] TOKEN_CHARS = new boolean[128];
@@ -145,14 +252,57 @@ public final class SecretsDetector implements Detector {
     for (char c = '0'; c <= '9'; c++) {
       TOKEN_CHARS[c] = true;
     }
+    // chars inside credentials, URLs with credentials and key=value pairs
     for (char c : "_-+/=.~:@%?&!$#*|".toCharArray()) {
       TOKEN_CHARS[c] = true;
     }
   }
 
-  /** Chars that occur inside credentials, URLs and {@code key=value} pairs (ASCII only). */
-  static boolean isTokenChar(char c) {
-    return c < 128 && TOKEN_CHARS[c];
+  /** Longest match of any format (bounds the window a pattern may read). */
+  private static final int MAX_MATCH = 12_000;
+
+  private final ThreadLocal<Scratch> scratch;
+
+  private void scanTokens(String t, List<Candidate> out) {
+    Scratch sc = scratch.get();
+    java.util.Arrays.fill(sc.matchedTo, 0);
+    java.util.Arrays.fill(sc.failedTo, 0);
+    sc.rules = rules;
+    sc.text = t;
+    sc.out = out;
+    try {
+      int n = t.length();
+      int i = 0;
+      while (i + MIN_LENGTH <= n) {
+        // every format needs a run of MIN_LENGTH credential chars; if the last char of this
+        // window is not one, no such run starts in the window: skip it whole
+        int p = i + MIN_LENGTH - 1;
+        if (!isTokenChar(t.charAt(p))) {
+          i = p + 1;
+          continue;
+        }
+        int s = p;
+        while (s > i && isTokenChar(t.charAt(s - 1))) {
+          s--;
+        }
+        // hits in a run shorter than MIN_LENGTH fail longEnough() at once
+        i = anchors.scan(t, s, sc);
+      }
+    } finally {
+      // let go of the text: the thread keeps the matchers, not the last input
+      for (int i = 0; i < sc.usedCount; i++) {
+        sc.matchers[sc.used[i]].reset("");
+        sc.bound[sc.used[i]] = false;
+      }
+      sc.usedCount = 0;
+      sc.rules = null;
+      sc.text = null;
+      sc.out = null;
+    }
+  }
+
+  private static boolean isWordChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   }
 
   // ------------------------------------------------------------------ PEM private keys
@@ -409,28 +559,32 @@ public final class SecretsDetector implements Detector {
 
   // ------------------------------------------------------------------ results
 
-  /** Overlapping candidates: the higher score wins, then the longer span. */
+  /**
+   * Overlapping candidates: the higher score wins, then the longer span. The kept spans are
+   * disjoint, so a sorted map answers "does this one overlap a kept one" in log time.
+   */
   private static List<Candidate> resolve(List<Candidate> found) {
+    if (found.size() == 1) {
+      return found;
+    }
     List<Candidate> sorted = new ArrayList<>(found);
     sorted.sort(
         Comparator.comparingDouble((Candidate c) -> -c.score())
             .thenComparingInt(c -> -(c.end() - c.start()))
             .thenComparingInt(Candidate::start));
-    List<Candidate> kept = new ArrayList<>();
+    java.util.TreeMap<Integer, Candidate> kept = new java.util.TreeMap<>();
     for (Candidate c : sorted) {
-      boolean clash = false;
-      for (Candidate k : kept) {
-        if (c.start() < k.end() && k.start() < c.end()) {
-          clash = true;
-          break;
-        }
+      java.util.Map.Entry<Integer, Candidate> before = kept.floorEntry(c.start());
+      if (before != null && before.getValue().end() > c.start()) {
+        continue;
       }
-      if (!clash) {
-        kept.add(c);
+      java.util.Map.Entry<Integer, Candidate> after = kept.ceilingEntry(c.start());
+      if (after != null && after.getKey() < c.end()) {
+        continue;
       }
+      kept.put(c.start(), c);
     }
-    kept.sort(Comparator.comparingInt(Candidate::start));
-    return kept;
+    return new ArrayList<>(kept.values());
   }
 
   private static List<Finding> toFindings(List<Candidate> kept) {

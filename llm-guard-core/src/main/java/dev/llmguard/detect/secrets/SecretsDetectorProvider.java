@@ -80,6 +80,8 @@ public final class SecretsDetectorProvider implements DetectorProvider {
           "cloudant-credential",
           "okta-token",
           "sumologic-key",
+          "sumologic-access-id",
+          "cisco-meraki-api-key",
           "snyk-token",
           "hubspot-api-key",
           "heroku-api-key",

@@ -179,4 +179,71 @@ class SecretsDetectorTest extends DetectorContractTest {
     assertThat(scan(detector, "api_key = aaaaaaaaaaaaaaaaaaaaaaaa")).isEmpty();
     assertThat(scan(detector, "api_key = Zq4vN8xL2pR7tK1m")).hasSize(1);
   }
+
+  private static String negative(String startingWith) {
+    return Fixtures.lines("secrets/negatives.txt").stream()
+        .filter(l -> l.startsWith(startingWith))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String positiveText(String format, String containing) {
+    return Fixtures.rows("secrets/positives.tsv").stream()
+        .filter(r -> r[0].equals(format) && r[2].contains(containing))
+        .findFirst()
+        .orElseThrow()[2];
+  }
+
+  @Test
+  void aRandomUuidUnderATokenNameIsASecretButATimeBasedOneIsAnIdentifier() {
+    assertThat(scan(detector, positiveText("generic-secret", "NPM_AUTH_TOKEN"))).hasSize(1);
+    assertThat(Assignments.isNonRandomUuid("f23ad85b-e928-11f1-9d64-0242ac120003")).isTrue();
+    assertThat(Assignments.isNonRandomUuid("5c895990-0710-4c22-9373-2f3195f330f8")).isFalse();
+    assertThat(scan(detector, negative("_authToken="))).isEmpty();
+  }
+
+  @Test
+  void aNameThatNamesAVendorHoldsTheValueToThatVendorsFormat() {
+    String meraki = positiveText("cisco-meraki-api-key", "MERAKI");
+    assertThat(scan(detector, meraki))
+        .singleElement()
+        .satisfies(f -> assertThat(f.metadata()).containsEntry("format", "cisco-meraki-api-key"));
+    // upper-case letters: not a Meraki key, whatever the name says
+    assertThat(scan(detector, negative("MERAKI_API_KEY="))).isEmpty();
+    assertThat(scan(detector, negative("export SUMOLOGIC_ACCESSID="))).isEmpty();
+  }
+
+  @Test
+  void aVendorPrefixInsideALongerWordIsNotAToken() {
+    String key = fixture("artifactory-token")[1];
+    assertThat(scan(detector, "key " + key)).hasSize(1);
+    assertThat(scan(detector, negative("testAKCp"))).isEmpty();
+  }
+
+  @Test
+  void maskedVendorTokensAreNotReported() {
+    assertThat(scan(detector, negative("artifactory_password="))).isEmpty();
+    assertThat(scan(detector, negative("X-JFrog-Art-Api:"))).isEmpty();
+    assertThat(scan(detector, negative("ACxxxx"))).isEmpty();
+  }
+
+  @Test
+  void aBareWordAfterAHashArrowOrEndingAStatementIsCodeNotASecret() {
+    assertThat(scan(detector, negative("password => "))).isEmpty();
+    assertThat(scan(detector, negative("token = Zq4v"))).isEmpty();
+    assertThat(scan(detector, "password => \"Zq4vN8xL2pR7tK1m\"")).hasSize(1);
+  }
+
+  @Test
+  void oneThreadScanningDifferentTextsReportsEachTextsOwnSpans() {
+    String[] a = fixture("sonar-token");
+    String[] b = fixture("artifactory-token");
+    for (String[] row : List.of(a, b, a)) {
+      int start = row[2].indexOf(row[1]);
+      assertThat(scan(detector, row[2]))
+          .singleElement()
+          .satisfies(
+              f -> assertThat(f.spans()).containsExactly(Span.of(start, start + row[1].length())));
+    }
+  }
 }
