@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>built-in detectors (package {@code dev.llmguard.detect}, linear cost, no I/O) run inline
- *       when the input is at most {@value #INLINE_MAX_CHARS} chars and that length's worst-case cost
- *       is far below the budget — they cannot overrun it there;
+ *       when the input is at most {@value #INLINE_MAX_CHARS} chars and that length's worst-case
+ *       cost is far below the budget — they cannot overrun it there;
  *   <li>every other detector runs in ONE pooled task per phase that takes the detectors one after
  *       the other; if the phase is still running after {@value #FAN_OUT_MICROS} µs (or an eighth of
  *       the budget, whichever is less), more pool threads join and take the detectors not yet

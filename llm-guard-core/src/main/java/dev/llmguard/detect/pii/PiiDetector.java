@@ -83,7 +83,8 @@ public final class PiiDetector implements Detector {
    */
   private void scanDigitClusters(String t, List<PiiMatch> matches) {
     int n = t.length();
-    int[] fallbackBudget = {PhoneScanner.MAX_FALLBACK_WINDOWS};
+    PhoneScanner.ScanState phoneState = new PhoneScanner.ScanState();
+    char[] cardDigits = null;
     int i = 0;
     while (i < n) {
       if (!Scanners.isDigit(t.charAt(i))) {
@@ -103,7 +104,10 @@ public final class PiiDetector implements Detector {
         Scanners.ibans(t, from, to, matches);
       }
       if (entities.contains(PiiEntity.CREDIT_CARD)) {
-        Scanners.cards(t, s, to, matches);
+        if (cardDigits == null) {
+          cardDigits = new char[19];
+        }
+        Scanners.cards(t, s, to, matches, cardDigits);
       }
       if (entities.contains(PiiEntity.US_SSN)) {
         Scanners.ssns(t, s, to, matches);
@@ -112,7 +116,7 @@ public final class PiiDetector implements Detector {
         Scanners.ipv4(t, s, to, matches);
       }
       if (entities.contains(PiiEntity.PHONE_NUMBER)) {
-        phones.scan(t, from, to, matches, fallbackBudget);
+        phones.scan(t, from, to, matches, phoneState);
       }
       i = Math.max(i, s + 1);
     }
