@@ -116,9 +116,10 @@ final class FloodAnalysis {
 
   /** Share of word trigrams that occurred before, counted in an open-addressing hash set. */
   private static Result repeatedTrigrams(String t, int n) {
-    // a flood has at most n/10 distinct trigrams; size the table for that and stop beyond it
+    // a flood has at most n/10 distinct trigrams; size the table for that and stop beyond it.
+    // 32-bit keys: a collision among a few thousand trigrams is rare and only nudges the share.
     int limit = n / 10 + 8;
-    long[] table = new long[Integer.highestOneBit(limit * 2) * 2];
+    int[] table = new int[Integer.highestOneBit(limit * 2) * 2];
     int mask = table.length - 1;
     int distinct = 0;
     int total = 0;
@@ -141,12 +142,13 @@ final class FloodAnalysis {
       }
       words++;
       if (words >= 3) {
-        long tri = mix(w1 * 0x9E3779B97F4A7C15L + w2 * 0xC2B2AE3D27D4EB4FL + h);
+        long mixed = mix(w1 * 0x9E3779B97F4A7C15L + w2 * 0xC2B2AE3D27D4EB4FL + h);
+        int tri = (int) (mixed >>> 32);
         if (tri == 0) {
           tri = 1;
         }
         total++;
-        int slot = (int) tri & mask;
+        int slot = (int) mixed & mask;
         while (table[slot] != 0 && table[slot] != tri) {
           slot = (slot + 1) & mask;
         }
