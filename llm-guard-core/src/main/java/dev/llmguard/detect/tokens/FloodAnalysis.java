@@ -135,9 +135,14 @@ final class FloodAnalysis {
         break;
       }
       long h = 1125899906842597L;
-      char c;
-      while (i < n && isWordChar(c = t.charAt(i))) {
-        h = 31 * h + (c < 128 ? (c | 0x20) : Character.toLowerCase(c));
+      while (i < n) {
+        char c = t.charAt(i);
+        int folded =
+            c < 128 ? ASCII_FOLDED[c] : Character.isLetterOrDigit(c) ? Character.toLowerCase(c) : 0;
+        if (folded == 0) {
+          break;
+        }
+        h = 31 * h + folded;
         i++;
       }
       words++;
@@ -153,7 +158,10 @@ final class FloodAnalysis {
           slot = (slot + 1) & mask;
         }
         if (table[slot] == 0) {
-          if (distinct >= limit) {
+          // Each word still to come needs a char and a separator, so at most (n - i + 1) / 2
+          // trigrams remain; past this many distinct ones the share can no longer reach the mark.
+          if (distinct >= limit
+              || distinct + 1 > (1 - REPEAT_SHARE) * (total + (n - i + 1) / 2.0) + 1e-9) {
             return null; // too many distinct trigrams to be a flood
           }
           table[slot] = tri;
@@ -183,9 +191,20 @@ final class FloodAnalysis {
             total));
   }
 
+  /** ASCII letters and digits folded as the trigram hash sees them ({@code c | 0x20}); 0 = none. */
+  private static final char[] ASCII_FOLDED = new char[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        ASCII_FOLDED[c] = (char) (c | 0x20);
+      }
+    }
+  }
+
   private static boolean isWordChar(char c) {
     if (c < 128) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      return ASCII_FOLDED[c] != 0;
     }
     return Character.isLetterOrDigit(c);
   }

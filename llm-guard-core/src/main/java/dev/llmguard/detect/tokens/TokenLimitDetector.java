@@ -214,25 +214,51 @@ public final class TokenLimitDetector implements Detector {
     int n = t.length();
     int i = 0;
     while (i < n) {
-      int c = t.codePointAt(i);
-      if (isWordPart(c)) {
+      char ch = t.charAt(i);
+      int kind = ch < 128 ? ASCII_KIND[ch] : kindOf(t.codePointAt(i));
+      if (kind == WORD) {
         boolean letter = false;
-        while (i < n && isWordPart(c = t.codePointAt(i))) {
-          letter |= c < 128 ? c != '\'' : Character.isLetter(c);
-          i += Character.charCount(c);
+        while (i < n) {
+          ch = t.charAt(i);
+          if (ch < 128) {
+            if (ASCII_KIND[ch] != WORD) {
+              break;
+            }
+            letter |= ch != '\'';
+            i++;
+          } else {
+            int cp = t.codePointAt(i);
+            if (!isLetterOrMark(cp)) {
+              break;
+            }
+            letter |= Character.isLetter(cp);
+            i += Character.charCount(cp);
+          }
         }
         if (letter) {
           pieces++;
         }
-      } else if (isNumber(c)) {
+      } else if (kind == NUMBER) {
         int digits = 0;
-        while (i < n && isNumber(c = t.codePointAt(i))) {
-          i += Character.charCount(c);
+        while (i < n) {
+          ch = t.charAt(i);
+          if (ch < 128) {
+            if (ASCII_KIND[ch] != NUMBER) {
+              break;
+            }
+            i++;
+          } else {
+            int cp = t.codePointAt(i);
+            if (!isNumber(cp)) {
+              break;
+            }
+            i += Character.charCount(cp);
+          }
           digits++;
         }
         pieces += (digits + 2) / 3;
       } else {
-        i += Character.charCount(c);
+        i += ch < 128 ? 1 : Character.charCount(t.codePointAt(i));
       }
       if (pieces > stopAbove) {
         return pieces;
@@ -241,12 +267,27 @@ public final class TokenLimitDetector implements Detector {
     return pieces;
   }
 
-  /** A letter, a combining mark or an apostrophe. */
-  private static boolean isWordPart(int c) {
-    if (c < 128) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'';
+  private static final byte OTHER = 0;
+  private static final byte WORD = 1;
+  private static final byte NUMBER = 2;
+
+  /** {@link #WORD} for ASCII letters and the apostrophe, {@link #NUMBER} for digits. */
+  private static final byte[] ASCII_KIND = new byte[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      ASCII_KIND[c] = WORD;
+      ASCII_KIND[Character.toUpperCase(c)] = WORD;
     }
-    return isLetterOrMark(c);
+    ASCII_KIND['\''] = WORD;
+    for (char c = '0'; c <= '9'; c++) {
+      ASCII_KIND[c] = NUMBER;
+    }
+  }
+
+  /** The kind of a non-ASCII code point (a lone surrogate is {@link #OTHER}). */
+  private static int kindOf(int cp) {
+    return isLetterOrMark(cp) ? WORD : isNumber(cp) ? NUMBER : OTHER;
   }
 
   private static boolean isLetterOrMark(int cp) {
