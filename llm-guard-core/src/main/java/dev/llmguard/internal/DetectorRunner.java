@@ -160,6 +160,9 @@ public final class DetectorRunner {
 
   private static final Object OVERRUN = new Object();
 
+  /** Stands for a detector's null result in a slot where null means "not finished". */
+  private static final Object NULL_RESULT = new Object();
+
   private record Failure(Throwable cause) {}
 
   /**
@@ -223,7 +226,7 @@ public final class DetectorRunner {
             return;
           }
         }
-        results.set(i, r);
+        results.set(i, r == null ? NULL_RESULT : r);
         if (done.incrementAndGet() == n) {
           LockSupport.unpark(caller);
         }
@@ -272,6 +275,9 @@ public final class DetectorRunner {
 
     Object resultOrOverrun(int k) {
       Object r = results.get(k);
+      if (r == NULL_RESULT) {
+        return null; // the detector's own null, reported as such
+      }
       return r != null ? r : interrupted != null ? interrupted : OVERRUN;
     }
   }
