@@ -184,11 +184,10 @@ final class FloodAnalysis {
         0,
         t.length(),
         repeated,
-        String.format(
-            java.util.Locale.ROOT,
-            "%.0f%% of %d word trigrams are repeats",
-            repeated * 100,
-            total));
+        TokenLimitDetector.decimals(repeated * 100, 0)
+            + "% of "
+            + total
+            + " word trigrams are repeats");
   }
 
   /** ASCII letters and digits folded as the trigram hash sees them ({@code c | 0x20}); 0 = none. */

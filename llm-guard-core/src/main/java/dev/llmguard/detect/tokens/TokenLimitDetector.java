@@ -76,12 +76,22 @@ public final class TokenLimitDetector implements Detector {
                 .span(flood.start(), flood.end())
                 .message("repetitive flooding: " + flood.reason())
                 .metadata("kind", "flooding")
-                .metadata(
-                    "repeated_share", String.format(java.util.Locale.ROOT, "%.3f", flood.share()))
+                .metadata("repeated_share", decimals(flood.share(), 3))
                 .build());
       }
     }
     return out.isEmpty() ? List.of() : List.copyOf(out);
+  }
+
+  /**
+   * {@code x} with {@code places} decimals, rounded half up as {@code String.format("%.3f")} does,
+   * without the formatter's cost (a flood finding on a short text would otherwise allocate more
+   * than the text).
+   */
+  static String decimals(double x, int places) {
+    return java.math.BigDecimal.valueOf(x)
+        .setScale(places, java.math.RoundingMode.HALF_UP)
+        .toPlainString();
   }
 
   /** No token of the supported encodings covers more chars than this, in practice. */

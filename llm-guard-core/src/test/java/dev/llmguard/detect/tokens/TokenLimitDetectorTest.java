@@ -242,4 +242,16 @@ class TokenLimitDetectorTest extends DetectorContractTest {
     assertThat(kind(found, "token-limit").score()).isGreaterThan(0.7);
     assertThat(kind(found, "flooding").spans().get(0).start()).isEqualTo(16);
   }
+
+  @Test
+  void sharesAreWrittenAsTheFormatterWritesThem() {
+    java.util.Random random = new java.util.Random(3);
+    for (int k = 0; k < 20_000; k++) {
+      double x = k < 2001 ? k / 2000.0 : random.nextDouble();
+      assertThat(TokenLimitDetector.decimals(x, 3))
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", x));
+      assertThat(TokenLimitDetector.decimals(x * 100, 0))
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.0f", x * 100));
+    }
+  }
 }
