@@ -92,9 +92,14 @@ public final class PiiDetector implements Detector {
         continue;
       }
       int s = i;
-      while (i < n
-          && (Scanners.isDigit(t.charAt(i))
-              || (isSeparator(t.charAt(i)) && i + 1 < n && Scanners.isDigit(t.charAt(i + 1))))) {
+      int digits = 0;
+      while (i < n) {
+        char c = t.charAt(i);
+        if (Scanners.isDigit(c)) {
+          digits++;
+        } else if (!(isSeparator(c) && i + 1 < n && Scanners.isDigit(t.charAt(i + 1)))) {
+          break;
+        }
         i++;
       }
       // look a few chars back for '+', '(' and an IBAN's country code
@@ -103,16 +108,19 @@ public final class PiiDetector implements Detector {
       if (entities.contains(PiiEntity.IBAN_CODE)) {
         Scanners.ibans(t, from, to, matches);
       }
-      if (entities.contains(PiiEntity.CREDIT_CARD)) {
+      // A card, an SSN and a dotted quad lie inside one cluster (their separators are the
+      // cluster's), so a cluster with too few digits cannot hold one; IBANs and phone numbers
+      // may reach beyond it.
+      if (digits >= 12 && entities.contains(PiiEntity.CREDIT_CARD)) {
         if (cardDigits == null) {
           cardDigits = new char[19];
         }
         Scanners.cards(t, s, to, matches, cardDigits);
       }
-      if (entities.contains(PiiEntity.US_SSN)) {
+      if (digits >= 9 && entities.contains(PiiEntity.US_SSN)) {
         Scanners.ssns(t, s, to, matches);
       }
-      if (entities.contains(PiiEntity.IP_ADDRESS)) {
+      if (digits >= 4 && entities.contains(PiiEntity.IP_ADDRESS)) {
         Scanners.ipv4(t, s, to, matches);
       }
       if (entities.contains(PiiEntity.PHONE_NUMBER)) {
