@@ -102,11 +102,13 @@ public final class PiiDetector implements Detector {
         }
         i++;
       }
-      // look a few chars back for '+', '(' and an IBAN's country code
+      // look a few chars back for '+' and '('
       int from = Math.max(0, s - 4);
       int to = i;
-      if (entities.contains(PiiEntity.IBAN_CODE)) {
-        Scanners.ibans(t, from, to, matches);
+      // An IBAN starts with two capital letters and two digits; the cluster's first digit follows
+      // a non-digit, so the only place such a start can sit is two chars before the cluster.
+      if (s >= 2 && entities.contains(PiiEntity.IBAN_CODE)) {
+        Scanners.ibans(t, s - 2, s - 1, matches);
       }
       // A card, an SSN and a dotted quad lie inside one cluster (their separators are the
       // cluster's), so a cluster with too few digits cannot hold one; IBANs and phone numbers
