@@ -87,9 +87,11 @@ public final class PiiDetector implements Detector {
     char[] cardDigits = null;
     int i = 0;
     while (i < n) {
-      if (!Scanners.isDigit(t.charAt(i))) {
+      while (i < n && !Scanners.isDigit(t.charAt(i))) {
         i++;
-        continue;
+      }
+      if (i >= n) {
+        break;
       }
       int s = i;
       int digits = 0;
@@ -107,7 +109,10 @@ public final class PiiDetector implements Detector {
       int to = i;
       // An IBAN starts with two capital letters and two digits; the cluster's first digit follows
       // a non-digit, so the only place such a start can sit is two chars before the cluster.
-      if (s >= 2 && entities.contains(PiiEntity.IBAN_CODE)) {
+      if (s >= 2
+          && isCapital(t.charAt(s - 2))
+          && isCapital(t.charAt(s - 1))
+          && entities.contains(PiiEntity.IBAN_CODE)) {
         Scanners.ibans(t, s - 2, s - 1, matches);
       }
       // A card, an SSN and a dotted quad lie inside one cluster (their separators are the
@@ -130,6 +135,10 @@ public final class PiiDetector implements Detector {
       }
       i = Math.max(i, s + 1);
     }
+  }
+
+  private static boolean isCapital(char c) {
+    return c >= 'A' && c <= 'Z';
   }
 
   private static boolean isSeparator(char c) {
