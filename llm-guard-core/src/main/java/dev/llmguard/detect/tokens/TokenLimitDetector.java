@@ -18,7 +18,9 @@ import java.util.Set;
  * Both findings have category {@link Category#UNBOUNDED_CONSUMPTION}.
  *
  * <p>Cost stays bounded: a text whose UTF-8 length cannot exceed the limit is never tokenized (a
- * token covers at least one byte); otherwise tokenization stops one token past the limit. Flooding
+ * token covers at least one byte); a text with more words than the limit is over it without
+ * tokenizing ({@link #pieceLowerBound}), and its reported count ({@code ~N}) is extrapolated from
+ * {@value #SAMPLES} short samples; otherwise tokenization stops one token past the limit. Flooding
  * analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Immutable and thread-safe
  * (jtokkit encodings are).
  */
