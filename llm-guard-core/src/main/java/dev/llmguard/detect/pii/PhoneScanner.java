@@ -293,8 +293,9 @@ final class PhoneScanner {
    * The number {@code UTIL.parse(window, "ZZ")} would return, built without the parser, or null
    * when the parser has something to interpret: an extension, a second {@code +}, a national number
    * with a leading zero or one that starts with the country's trunk prefix (which the parser may
-   * strip), a non-geographic or unknown country code, or a pattern-valued trunk prefix. The parser
-   * finds the country code the same way: the first 1–3 digits that form a known one.
+   * strip), a non-geographic or unknown country code, or a trunk prefix that is a pattern rather
+   * than plain digit strings. The parser finds the country code the same way: the first 1–3 digits
+   * that form a known one.
    */
   static PhoneNumber buildInternational(String window) {
     char[] d = new char[MAX_DIGITS];
@@ -328,10 +329,14 @@ final class PhoneScanner {
     if (cc == 0 || nsnLen < 2 || nsnLen > 17 || d[ccLen] == '0') {
       return null;
     }
-    String region = UTIL.getRegionCodeForCountryCode(cc);
-    String prefix = literalParsingPrefix(region);
-    if (prefix == null || startsWith(d, ccLen, len, prefix)) {
+    String[] prefixes = literalParsingPrefixes(UTIL.getRegionCodeForCountryCode(cc));
+    if (prefixes == null) {
       return null;
+    }
+    for (String prefix : prefixes) {
+      if (startsWith(d, ccLen, len, prefix)) {
+        return null; // the parser may strip it
+      }
     }
     return new PhoneNumber()
         .setCountryCode(cc)
@@ -350,17 +355,18 @@ final class PhoneScanner {
     return true;
   }
 
-  /** Sentinel of {@link #PARSING_PREFIXES}: the region's trunk prefix is a pattern. */
-  private static final String PATTERN_PREFIX = "\u0000pattern";
+  /** Sentinel of {@link #PARSING_PREFIXES}: the region's trunk prefix is a real pattern. */
+  private static final String[] PATTERN_PREFIX = new String[0];
 
-  private static final Map<String, String> PARSING_PREFIXES = new ConcurrentHashMap<>();
+  private static final Map<String, String[]> PARSING_PREFIXES = new ConcurrentHashMap<>();
 
   /**
-   * The region's national prefix for parsing when it is a plain digit string (possibly empty), or
-   * null when it is a pattern, the region is unknown or non-geographic.
+   * The region's national prefix for parsing when it is a plain digit string or an alternation of
+   * them (Britain's {@code 0|180020}), as the list of alternatives (empty when there is none), or
+   * null when it is any other pattern or the region is unknown or non-geographic.
    */
-  private static String literalParsingPrefix(String region) {
-    String p =
+  private static String[] literalParsingPrefixes(String region) {
+    String[] p =
         PARSING_PREFIXES.computeIfAbsent(
             region,
             r -> {
@@ -369,7 +375,16 @@ final class PhoneScanner {
                 return PATTERN_PREFIX;
               }
               String np = m.getNationalPrefixForParsing();
-              return np.chars().allMatch(Scanners::isDigitInt) ? np : PATTERN_PREFIX;
+              if (np.isEmpty()) {
+                return new String[] {""};
+              }
+              String[] alternatives = np.split("\\|", -1);
+              for (String a : alternatives) {
+                if (a.isEmpty() || !a.chars().allMatch(Scanners::isDigitInt)) {
+                  return PATTERN_PREFIX;
+                }
+              }
+              return alternatives;
             });
     return p == PATTERN_PREFIX ? null : p;
   }
