@@ -144,10 +144,18 @@ public final class DetectorRunner {
    * merely uses the package name does not count.
    */
   static boolean isBuiltIn(Detector d) {
-    Class<?> c = d.getClass();
-    return c.getName().startsWith(BUILT_IN_PACKAGE)
-        && c.getClassLoader() == DetectorRunner.class.getClassLoader();
+    return BUILT_IN.get(d.getClass());
   }
+
+  /** Computed once per detector class; asked twice per detector and phase. */
+  private static final ClassValue<Boolean> BUILT_IN =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+          return c.getName().startsWith(BUILT_IN_PACKAGE)
+              && c.getClassLoader() == DetectorRunner.class.getClassLoader();
+        }
+      };
 
   /** The detector's result, or a {@link Failure}. */
   private static Object detectCatching(Detector d, ScanInput input) {
