@@ -347,10 +347,16 @@ public final class TokenLimitDetector implements Detector {
     return hard < t.length() && Character.isHighSurrogate(t.charAt(hard - 1)) ? hard - 1 : hard;
   }
 
-  /** UTF-8 length of {@code s}, or any value above {@code stopAbove} once it is exceeded. */
+  /**
+   * UTF-8 length of {@code s}, or any value above {@code stopAbove} once it is exceeded, or an
+   * upper bound of it that is at most {@code stopAbove}.
+   */
   static long utf8Length(String s, int stopAbove) {
     long bytes = 0;
     int n = s.length();
+    if (3L * n <= stopAbove) {
+      return 3L * n; // no char takes more than 3 bytes (a surrogate pair takes 4 for 2 chars)
+    }
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
