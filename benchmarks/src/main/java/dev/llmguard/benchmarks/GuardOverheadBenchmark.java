@@ -25,8 +25,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link #guarded} goes through the guard with the default detector set, the default (monitor)
  * policy and a sink that discards events (so the event is still built and queued). Sampled, so the
  * report has p50, p99 and p99.9 per call; the overhead is {@code guarded - direct}.
+ *
+ * <p>Calls alternate between two requests (and the delegate between two answers) whose texts are
+ * equal but distinct {@code String} instances: the text normaliser remembers its last result per
+ * thread by identity, and one instance sent again and again would never pay for normalisation.
  */
-@State(Scope.Benchmark)
+@State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class GuardOverheadBenchmark {
@@ -34,14 +38,15 @@ public class GuardOverheadBenchmark {
   private ChatClient delegate;
   private GuardedChatClient guarded;
   private GuardedChatClient engineOnly;
-  private ChatRequest request;
+  private ChatRequest[] requests;
+  private int call;
 
   @Setup
   public void setUp() {
-    ChatResponse answer =
-        ChatResponse.of(
-            "chatcmpl-bench", "gpt-4o", Texts.prose(1024, 7), "stop", Usage.of(230, 240));
-    delegate = request -> answer;
+    String answerText = Texts.prose(1024, 7);
+    ChatResponse[] answers = {answer(answerText), answer(new String(answerText))};
+    int[] answered = {0};
+    delegate = request -> answers[answered[0]++ & 1];
     guarded =
         GuardedChatClient.builder(delegate)
             .ignoreExternalConfiguration()
@@ -55,13 +60,26 @@ public class GuardOverheadBenchmark {
             .detectors(List.of())
             .sinks(new DiscardingSink())
             .build();
-    request =
-        ChatRequest.builder()
-            .model("gpt-4o")
-            .system(DetectorSet.SYSTEM_PROMPT)
-            .user(Texts.prose(1024, 11))
-            .userId("u-1842")
-            .build();
+    String prompt = Texts.prose(1024, 11);
+    requests = new ChatRequest[] {request(prompt), request(new String(prompt))};
+  }
+
+  private static ChatResponse answer(String text) {
+    return ChatResponse.of("chatcmpl-bench", "gpt-4o", text, "stop", Usage.of(230, 240));
+  }
+
+  private static ChatRequest request(String user) {
+    return ChatRequest.builder()
+        .model("gpt-4o")
+        .system(DetectorSet.SYSTEM_PROMPT)
+        .user(user)
+        .userId("u-1842")
+        .build();
+  }
+
+  /** The two requests in turn (thread-scoped state, so no race on the counter). */
+  private ChatRequest nextRequest() {
+    return requests[call++ & 1];
   }
 
   @TearDown
@@ -72,17 +90,17 @@ public class GuardOverheadBenchmark {
 
   @Benchmark
   public ChatResponse direct() {
-    return delegate.chat(request);
+    return delegate.chat(nextRequest());
   }
 
   @Benchmark
   public ChatResponse guarded() {
-    return guarded.chat(request);
+    return guarded.chat(nextRequest());
   }
 
   @Benchmark
   public ChatResponse guardedWithoutDetectors() {
-    return engineOnly.chat(request);
+    return engineOnly.chat(nextRequest());
   }
 
   /** Counts and forgets events: the benchmark measures the guard, not a sink. */

@@ -113,9 +113,11 @@ public final class SystemPromptLeakDetector implements Detector {
     return ID;
   }
 
+  private static final Set<Phase> PHASES = Set.of(Phase.RESPONSE);
+
   @Override
   public Set<Phase> phases() {
-    return Set.of(Phase.RESPONSE);
+    return PHASES;
   }
 
   @Override

@@ -150,8 +150,20 @@ final class WordShingles {
       }
       start = i;
       long h = 0xCBF29CE484222325L;
-      while (i < len && isWordChar(text.charAt(i))) {
-        h = (h ^ Character.toLowerCase(text.charAt(i))) * 0x100000001B3L;
+      while (i < len) {
+        char c = text.charAt(i);
+        int folded;
+        if (c < 128) {
+          folded = ASCII_FOLDED[c];
+          if (folded == 0) {
+            break;
+          }
+        } else if (Character.isLetterOrDigit(c)) {
+          folded = Character.toLowerCase(c);
+        } else {
+          break;
+        }
+        h = (h ^ folded) * 0x100000001B3L;
         i++;
       }
       end = i;
@@ -174,9 +186,22 @@ final class WordShingles {
 
     private static boolean isWordChar(char c) {
       if (c < 128) {
-        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+        return ASCII_FOLDED[c] != 0;
       }
       return Character.isLetterOrDigit(c);
+    }
+
+    /** ASCII letters lower-cased and digits as they are; 0 for every other ASCII char. */
+    private static final char[] ASCII_FOLDED = new char[128];
+
+    static {
+      for (char c = 0; c < 128; c++) {
+        if (c >= '0' && c <= '9') {
+          ASCII_FOLDED[c] = c;
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+          ASCII_FOLDED[c] = (char) (c | 0x20);
+        }
+      }
     }
   }
 }

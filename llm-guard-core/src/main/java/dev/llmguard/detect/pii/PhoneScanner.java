@@ -2,15 +2,27 @@ package dev.llmguard.detect.pii;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
+import com.google.i18n.phonenumbers.metadata.source.RegionMetadataSource;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds phone numbers with libphonenumber. libphonenumber's own matcher is regex-based and costly,
  * so it only ever sees short windows: runs of digits and phone punctuation holding 7 to 20 digits.
  * Every window is tried with the default region first, then with the fallback regions; a number
  * counts only if libphonenumber says it is <em>valid</em> (a real, assigned number range).
- * Thread-safe: {@link PhoneNumberUtil} is.
+ *
+ * <p>libphonenumber's parser and validity checks cost microseconds each (regular expressions and
+ * strings), so cheap exact pre-checks come first: a length the region's numbers never have is
+ * rejected without a call, the North American layout is only matched on a plausible digit count,
+ * and a number written with {@code +} is built directly from its country code when the parser could
+ * not do anything else with it (no trunk prefix, extension or leading zero to interpret).
+ *
+ * <p>Thread-safe: {@link PhoneNumberUtil} is, and the metadata caches are concurrent maps.
  */
 final class PhoneScanner {
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
@@ -30,7 +42,7 @@ final class PhoneScanner {
     this.regions = List.copyOf(regions);
   }
 
-  void scan(String t, int from, int to, List<PiiMatch> out, int[] fallbackBudget) {
+  void scan(String t, int from, int to, List<PiiMatch> out, ScanState state) {
     int n = t.length();
     int i = from;
     while (i < to) {
@@ -68,48 +80,94 @@ final class PhoneScanner {
           && digits <= MAX_DIGITS
           && end - i <= MAX_WINDOW
           && (end >= n || !Scanners.isWordChar(t.charAt(end)))) {
-        find(t, i, end, out, fallbackBudget);
+        find(t, i, end, out, state);
       }
       i = Math.max(j, i + 1);
     }
   }
 
-  private void find(String t, int s, int e, List<PiiMatch> out, int[] fallbackBudget) {
+  private void find(String t, int s, int e, List<PiiMatch> out, ScanState state) {
     String window = t.substring(s, e);
     if (startsWithDate(window) || (window.charAt(0) != '+' && followedByName(t, e))) {
       return;
     }
+    Double known = state.known(window);
+    double score = known != null ? known : classify(window, state);
+    if (score > 0) {
+      out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, score));
+    }
+  }
+
+  /**
+   * The score of a phone number written as {@code window}, or 0; remembered for the rest of the
+   * scan unless the fallback budget cut the answer short.
+   */
+  private double classify(String window, ScanState state) {
     if (window.charAt(0) == '+') {
       // written internationally: the country code says which region's rules apply
-      PhoneNumber n = parse(window);
-      if (n != null && UTIL.isValidNumber(n)) {
-        out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.85));
-      } else if (n != null && UTIL.isPossibleNumber(n)) {
-        out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.6));
-      }
-      return;
+      int kind = international(window);
+      return state.remember(window, kind == VALID ? 0.85 : kind == POSSIBLE ? 0.6 : 0);
     }
     String digits = nationalDigits(window);
     // 1. a valid number of the default region
     if (validIn(regions.get(0), digits)) {
-      out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.85));
-      return;
+      return state.remember(window, 0.85);
     }
     // 2. well formed in the layout of the North American numbering plan (3-3-4 digits)
-    if (NANP_LAYOUT.matcher(window).matches()) {
-      out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.6));
-      return;
+    if (nanpDigitCount(digits.length()) && NANP_LAYOUT.matcher(window).matches()) {
+      return state.remember(window, 0.6);
     }
     // 3. a valid number of a fallback region, written with separators the way that region does
     boolean grouped = digits.length() < window.length();
     boolean national = window.charAt(0) == '0' || window.charAt(0) == '(' || !hasLongGroup(window);
-    if (grouped && national && fallbackBudget[0]-- > 0) {
-      for (int r = 1; r < regions.size(); r++) {
-        if (validIn(regions.get(r), digits)) {
-          out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, 0.7));
-          return;
-        }
+    if (!grouped || !national || !anyFallbackLength(digits)) {
+      return state.remember(window, 0);
+    }
+    if (state.fallbackBudget-- <= 0) {
+      return 0; // not remembered: the answer is "not looked at", not "no"
+    }
+    for (int r = 1; r < regions.size(); r++) {
+      if (validIn(regions.get(r), digits)) {
+        return state.remember(window, 0.7);
       }
+    }
+    return state.remember(window, 0);
+  }
+
+  /** Whether some fallback region could accept the digits by their length alone. */
+  private boolean anyFallbackLength(String digits) {
+    for (int r = 1; r < regions.size(); r++) {
+      String nsn = nationalNumber(regions.get(r), digits);
+      if (nsn != null && (nsn == KEEPS_ZERO || possibleLength(regions.get(r), nsn.length()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What one scan has spent and learnt: the fallback budget, and the score of every window looked
+   * at (a text that repeats a number pays for libphonenumber once). Not thread-safe; one per scan.
+   */
+  static final class ScanState {
+    /** Windows remembered per scan at most, so memory stays bounded on number-heavy text. */
+    static final int MAX_REMEMBERED = 256;
+
+    int fallbackBudget = MAX_FALLBACK_WINDOWS;
+    private Map<String, Double> scores;
+
+    Double known(String window) {
+      return scores == null ? null : scores.get(window);
+    }
+
+    double remember(String window, double score) {
+      if (scores == null) {
+        scores = new java.util.HashMap<>();
+      }
+      if (scores.size() < MAX_REMEMBERED) {
+        scores.put(window, score);
+      }
+      return score;
     }
   }
 
@@ -134,21 +192,17 @@ final class PhoneScanner {
    * parser costs several times more than the validity check.
    */
   private static boolean validIn(String region, String digits) {
-    if (digits.length() < 4 || digits.length() > 17) {
+    String nsn = nationalNumber(region, digits);
+    if (nsn == null) {
       return false;
     }
-    String nsn = digits;
-    String prefix = nationalPrefix(region);
-    if (!prefix.isEmpty() && nsn.startsWith(prefix)) {
-      nsn = nsn.substring(prefix.length());
-    } else if (region.equals("US") && nsn.length() == 11 && nsn.startsWith("1")) {
-      nsn = nsn.substring(1);
-    }
-    if (nsn.isEmpty() || nsn.length() > 17) {
-      return false;
+    boolean keepsZero = nsn == KEEPS_ZERO;
+    if (keepsZero) {
+      nsn = digits.substring(nationalPrefix(region).length());
+    } else if (!possibleLength(region, nsn.length())) {
+      return false; // libphonenumber would reject the length before any pattern; skip the call
     }
     PhoneNumber n = new PhoneNumber().setCountryCode(UTIL.getCountryCodeForRegion(region));
-    boolean keepsZero = nsn != digits && prefix.equals("0") && region.equals("IT");
     if (keepsZero) {
       n.setItalianLeadingZero(true);
     }
@@ -163,6 +217,34 @@ final class PhoneScanner {
     return UTIL.isValidNumberForRegion(n, region);
   }
 
+  /** Marks a national number whose trunk zero Italy keeps (its length is not the one validated). */
+  private static final String KEEPS_ZERO = new String("keeps-zero");
+
+  /**
+   * The national significant number of {@code digits} written nationally in {@code region} (without
+   * the trunk prefix), {@link #KEEPS_ZERO} for Italy's kept zero, or null when no number can be
+   * built.
+   */
+  private static String nationalNumber(String region, String digits) {
+    if (digits.length() < 4 || digits.length() > 17) {
+      return null;
+    }
+    String nsn = digits;
+    String prefix = nationalPrefix(region);
+    if (!prefix.isEmpty() && nsn.startsWith(prefix)) {
+      nsn = nsn.substring(prefix.length());
+    } else if (region.equals("US") && nsn.length() == 11 && nsn.startsWith("1")) {
+      nsn = nsn.substring(1);
+    }
+    if (nsn.isEmpty() || nsn.length() > 17) {
+      return null;
+    }
+    if (nsn != digits && prefix.equals("0") && region.equals("IT")) {
+      return KEEPS_ZERO;
+    }
+    return nsn;
+  }
+
   private static final java.util.Map<String, String> NATIONAL_PREFIXES =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -174,6 +256,169 @@ final class PhoneScanner {
           String p = UTIL.getNddPrefixForRegion(r, true);
           return p == null ? "" : p;
         });
+  }
+
+  static final int NONE = 0;
+  static final int POSSIBLE = 1;
+  static final int VALID = 2;
+
+  /** {@link #VALID}, {@link #POSSIBLE} or {@link #NONE} for a window that starts with {@code +}. */
+  static int international(String window) {
+    PhoneNumber n = buildInternational(window);
+    if (n == null) {
+      n = parse(window);
+    }
+    if (n == null) {
+      return NONE;
+    }
+    return UTIL.isValidNumber(n) ? VALID : UTIL.isPossibleNumber(n) ? POSSIBLE : NONE;
+  }
+
+  private static final RegionMetadataSource METADATA =
+      DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource();
+
+  private static final boolean[] CALLING_CODES = callingCodes();
+
+  private static boolean[] callingCodes() {
+    boolean[] known = new boolean[1000];
+    for (int cc : UTIL.getSupportedCallingCodes()) {
+      if (cc > 0 && cc < known.length) {
+        known[cc] = true;
+      }
+    }
+    return known;
+  }
+
+  /**
+   * The number {@code UTIL.parse(window, "ZZ")} would return, built without the parser, or null
+   * when the parser has something to interpret: an extension, a second {@code +}, a national number
+   * with a leading zero or one that starts with the country's trunk prefix (which the parser may
+   * strip), a non-geographic or unknown country code, or a trunk prefix that is a pattern rather
+   * than plain digit strings. The parser finds the country code the same way: the first 1–3 digits
+   * that form a known one.
+   */
+  static PhoneNumber buildInternational(String window) {
+    char[] d = new char[MAX_DIGITS];
+    int len = 0;
+    for (int i = 1; i < window.length(); i++) {
+      char c = window.charAt(i);
+      if (Scanners.isDigit(c)) {
+        if (len == d.length) {
+          return null;
+        }
+        d[len++] = c;
+      } else if (!(c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\u00A0')) {
+        return null;
+      }
+    }
+    if (len < 3 || d[0] == '0') {
+      return null;
+    }
+    int cc = 0;
+    int ccLen = 0;
+    int v = 0;
+    for (int k = 1; k <= 3; k++) {
+      v = v * 10 + (d[k - 1] - '0');
+      if (CALLING_CODES[v]) {
+        cc = v;
+        ccLen = k;
+        break;
+      }
+    }
+    int nsnLen = len - ccLen;
+    if (cc == 0 || nsnLen < 2 || nsnLen > 17 || d[ccLen] == '0') {
+      return null;
+    }
+    String[] prefixes = literalParsingPrefixes(UTIL.getRegionCodeForCountryCode(cc));
+    if (prefixes == null) {
+      return null;
+    }
+    for (String prefix : prefixes) {
+      if (startsWith(d, ccLen, len, prefix)) {
+        return null; // the parser may strip it
+      }
+    }
+    return new PhoneNumber()
+        .setCountryCode(cc)
+        .setNationalNumber(Long.parseLong(new String(d, ccLen, nsnLen)));
+  }
+
+  private static boolean startsWith(char[] d, int from, int to, String prefix) {
+    if (prefix.isEmpty() || to - from < prefix.length()) {
+      return false;
+    }
+    for (int k = 0; k < prefix.length(); k++) {
+      if (d[from + k] != prefix.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Sentinel of {@link #PARSING_PREFIXES}: the region's trunk prefix is a real pattern. */
+  private static final String[] PATTERN_PREFIX = new String[0];
+
+  private static final Map<String, String[]> PARSING_PREFIXES = new ConcurrentHashMap<>();
+
+  /**
+   * The region's national prefix for parsing when it is a plain digit string or an alternation of
+   * them (Britain's {@code 0|180020}), as the list of alternatives (empty when there is none), or
+   * null when it is any other pattern or the region is unknown or non-geographic.
+   */
+  private static String[] literalParsingPrefixes(String region) {
+    String[] p =
+        PARSING_PREFIXES.computeIfAbsent(
+            region,
+            r -> {
+              PhoneMetadata m = "001".equals(r) ? null : METADATA.getMetadataForRegion(r);
+              if (m == null) {
+                return PATTERN_PREFIX;
+              }
+              String np = m.getNationalPrefixForParsing();
+              if (np.isEmpty()) {
+                return new String[] {""};
+              }
+              String[] alternatives = np.split("\\|", -1);
+              for (String a : alternatives) {
+                if (a.isEmpty() || !a.chars().allMatch(Scanners::isDigitInt)) {
+                  return PATTERN_PREFIX;
+                }
+              }
+              return alternatives;
+            });
+    return p == PATTERN_PREFIX ? null : p;
+  }
+
+  private static final Map<String, Long> POSSIBLE_LENGTHS = new ConcurrentHashMap<>();
+
+  /**
+   * Whether a national significant number of {@code length} digits can be valid in {@code region}:
+   * libphonenumber's validity check rejects every length outside the region's general description
+   * before it matches any pattern.
+   */
+  static boolean possibleLength(String region, int length) {
+    long mask =
+        POSSIBLE_LENGTHS.computeIfAbsent(
+            region,
+            r -> {
+              PhoneMetadata m = METADATA.getMetadataForRegion(r);
+              if (m == null || m.getGeneralDesc().getPossibleLengthCount() == 0) {
+                return -1L; // unknown: let libphonenumber decide
+              }
+              long bits = 0;
+              for (int l : m.getGeneralDesc().getPossibleLengthList()) {
+                if (l >= 0 && l < 64) {
+                  bits |= 1L << l;
+                }
+              }
+              return bits;
+            });
+    return length < 64 && (mask & (1L << length)) != 0;
+  }
+
+  /** Digit counts of the layouts {@link #NANP_LAYOUT} accepts (extension not counted). */
+  private static boolean nanpDigitCount(int digits) {
+    return digits == 7 || digits == 8 || digits == 10 || digits == 11 || digits == 13;
   }
 
   private static PhoneNumber parse(String window) {

@@ -83,39 +83,62 @@ public final class PiiDetector implements Detector {
    */
   private void scanDigitClusters(String t, List<PiiMatch> matches) {
     int n = t.length();
-    int[] fallbackBudget = {PhoneScanner.MAX_FALLBACK_WINDOWS};
+    PhoneScanner.ScanState phoneState = new PhoneScanner.ScanState();
+    char[] cardDigits = null;
     int i = 0;
     while (i < n) {
-      if (!Scanners.isDigit(t.charAt(i))) {
+      while (i < n && !Scanners.isDigit(t.charAt(i))) {
         i++;
-        continue;
+      }
+      if (i >= n) {
+        break;
       }
       int s = i;
-      while (i < n
-          && (Scanners.isDigit(t.charAt(i))
-              || (isSeparator(t.charAt(i)) && i + 1 < n && Scanners.isDigit(t.charAt(i + 1))))) {
+      int digits = 0;
+      while (i < n) {
+        char c = t.charAt(i);
+        if (Scanners.isDigit(c)) {
+          digits++;
+        } else if (!(isSeparator(c) && i + 1 < n && Scanners.isDigit(t.charAt(i + 1)))) {
+          break;
+        }
         i++;
       }
-      // look a few chars back for '+', '(' and an IBAN's country code
+      // look a few chars back for '+' and '('
       int from = Math.max(0, s - 4);
       int to = i;
-      if (entities.contains(PiiEntity.IBAN_CODE)) {
-        Scanners.ibans(t, from, to, matches);
+      // An IBAN starts with two capital letters and two digits; the cluster's first digit follows
+      // a non-digit, so the only place such a start can sit is two chars before the cluster.
+      if (s >= 2
+          && isCapital(t.charAt(s - 2))
+          && isCapital(t.charAt(s - 1))
+          && entities.contains(PiiEntity.IBAN_CODE)) {
+        Scanners.ibans(t, s - 2, s - 1, matches);
       }
-      if (entities.contains(PiiEntity.CREDIT_CARD)) {
-        Scanners.cards(t, s, to, matches);
+      // A card, an SSN and a dotted quad lie inside one cluster (their separators are the
+      // cluster's), so a cluster with too few digits cannot hold one; IBANs and phone numbers
+      // may reach beyond it.
+      if (digits >= 12 && entities.contains(PiiEntity.CREDIT_CARD)) {
+        if (cardDigits == null) {
+          cardDigits = new char[19];
+        }
+        Scanners.cards(t, s, to, matches, cardDigits);
       }
-      if (entities.contains(PiiEntity.US_SSN)) {
+      if (digits >= 9 && entities.contains(PiiEntity.US_SSN)) {
         Scanners.ssns(t, s, to, matches);
       }
-      if (entities.contains(PiiEntity.IP_ADDRESS)) {
+      if (digits >= 4 && entities.contains(PiiEntity.IP_ADDRESS)) {
         Scanners.ipv4(t, s, to, matches);
       }
       if (entities.contains(PiiEntity.PHONE_NUMBER)) {
-        phones.scan(t, from, to, matches, fallbackBudget);
+        phones.scan(t, from, to, matches, phoneState);
       }
       i = Math.max(i, s + 1);
     }
+  }
+
+  private static boolean isCapital(char c) {
+    return c >= 'A' && c <= 'Z';
   }
 
   private static boolean isSeparator(char c) {

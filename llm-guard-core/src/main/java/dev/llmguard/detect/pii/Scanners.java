@@ -1,8 +1,6 @@
 package dev.llmguard.detect.pii;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Hand-written single-pass scanners for the structured entities. Each one looks for a cheap anchor
@@ -90,9 +88,13 @@ final class Scanners {
    * glued to other digits or letters, passing the Luhn check and a known issuer range.
    */
   static void cards(String t, int from, int to, List<PiiMatch> out) {
+    cards(t, from, to, out, new char[19]);
+  }
+
+  /** As {@link #cards(String, int, int, List)}, with a scratch array of at least 19 chars. */
+  static void cards(String t, int from, int to, List<PiiMatch> out, char[] digits) {
     int n = t.length();
     int i = from;
-    char[] digits = new char[19];
     while (i < to) {
       char c = t.charAt(i);
       if (!isDigit(c) || (i > 0 && isWordChar(t.charAt(i - 1)))) {
@@ -276,7 +278,8 @@ final class Scanners {
 
   // ---------------------------------------------------------------- IBAN
 
-  private static final Map<String, Integer> IBAN_LENGTHS = new HashMap<>();
+  /** IBAN length by country code, indexed {@code (first - 'A') * 26 + (second - 'A')}; 0 = none. */
+  private static final byte[] IBAN_LENGTHS = new byte[26 * 26];
 
   static {
     String table =
@@ -287,7 +290,8 @@ final class Scanners {
             + " PT25 QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23"
             + " TN24 TR26 UA29 VA22 VG24 XK20 YE30";
     for (String e : table.split(" ")) {
-      IBAN_LENGTHS.put(e.substring(0, 2), Integer.parseInt(e.substring(2)));
+      IBAN_LENGTHS[(e.charAt(0) - 'A') * 26 + (e.charAt(1) - 'A')] =
+          (byte) Integer.parseInt(e.substring(2));
     }
   }
 
@@ -309,8 +313,8 @@ final class Scanners {
       if (b < 'A' || b > 'Z' || !isDigit(t.charAt(i + 2)) || !isDigit(t.charAt(i + 3))) {
         continue;
       }
-      Integer len = IBAN_LENGTHS.get(t.substring(i, i + 2));
-      if (len == null) {
+      int len = IBAN_LENGTHS[(a - 'A') * 26 + (b - 'A')];
+      if (len == 0) {
         continue;
       }
       StringBuilder compact = new StringBuilder(len);
@@ -515,6 +519,10 @@ final class Scanners {
   // ---------------------------------------------------------------- chars
 
   static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  static boolean isDigitInt(int c) {
     return c >= '0' && c <= '9';
   }
 

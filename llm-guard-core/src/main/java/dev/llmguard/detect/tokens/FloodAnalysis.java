@@ -116,9 +116,10 @@ final class FloodAnalysis {
 
   /** Share of word trigrams that occurred before, counted in an open-addressing hash set. */
   private static Result repeatedTrigrams(String t, int n) {
-    // a flood has at most n/10 distinct trigrams; size the table for that and stop beyond it
+    // a flood has at most n/10 distinct trigrams; size the table for that and stop beyond it.
+    // 32-bit keys: a collision among a few thousand trigrams is rare and only nudges the share.
     int limit = n / 10 + 8;
-    long[] table = new long[Integer.highestOneBit(limit * 2) * 2];
+    int[] table = new int[Integer.highestOneBit(limit * 2) * 2];
     int mask = table.length - 1;
     int distinct = 0;
     int total = 0;
@@ -134,24 +135,33 @@ final class FloodAnalysis {
         break;
       }
       long h = 1125899906842597L;
-      char c;
-      while (i < n && isWordChar(c = t.charAt(i))) {
-        h = 31 * h + (c < 128 ? (c | 0x20) : Character.toLowerCase(c));
+      while (i < n) {
+        char c = t.charAt(i);
+        int folded =
+            c < 128 ? ASCII_FOLDED[c] : Character.isLetterOrDigit(c) ? Character.toLowerCase(c) : 0;
+        if (folded == 0) {
+          break;
+        }
+        h = 31 * h + folded;
         i++;
       }
       words++;
       if (words >= 3) {
-        long tri = mix(w1 * 0x9E3779B97F4A7C15L + w2 * 0xC2B2AE3D27D4EB4FL + h);
+        long mixed = mix(w1 * 0x9E3779B97F4A7C15L + w2 * 0xC2B2AE3D27D4EB4FL + h);
+        int tri = (int) (mixed >>> 32);
         if (tri == 0) {
           tri = 1;
         }
         total++;
-        int slot = (int) tri & mask;
+        int slot = (int) mixed & mask;
         while (table[slot] != 0 && table[slot] != tri) {
           slot = (slot + 1) & mask;
         }
         if (table[slot] == 0) {
-          if (distinct >= limit) {
+          // Each word still to come needs a char and a separator, so at most (n - i + 1) / 2
+          // trigrams remain; past this many distinct ones the share can no longer reach the mark.
+          if (distinct >= limit
+              || distinct + 1 > (1 - REPEAT_SHARE) * (total + (n - i + 1) / 2.0) + 1e-9) {
             return null; // too many distinct trigrams to be a flood
           }
           table[slot] = tri;
@@ -174,16 +184,26 @@ final class FloodAnalysis {
         0,
         t.length(),
         repeated,
-        String.format(
-            java.util.Locale.ROOT,
-            "%.0f%% of %d word trigrams are repeats",
-            repeated * 100,
-            total));
+        TokenLimitDetector.decimals(repeated * 100, 0)
+            + "% of "
+            + total
+            + " word trigrams are repeats");
+  }
+
+  /** ASCII letters and digits folded as the trigram hash sees them ({@code c | 0x20}); 0 = none. */
+  private static final char[] ASCII_FOLDED = new char[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        ASCII_FOLDED[c] = (char) (c | 0x20);
+      }
+    }
   }
 
   private static boolean isWordChar(char c) {
     if (c < 128) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      return ASCII_FOLDED[c] != 0;
     }
     return Character.isLetterOrDigit(c);
   }

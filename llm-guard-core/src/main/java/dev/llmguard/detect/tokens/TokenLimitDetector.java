@@ -18,7 +18,9 @@ import java.util.Set;
  * Both findings have category {@link Category#UNBOUNDED_CONSUMPTION}.
  *
  * <p>Cost stays bounded: a text whose UTF-8 length cannot exceed the limit is never tokenized (a
- * token covers at least one byte); otherwise tokenization stops one token past the limit. Flooding
+ * token covers at least one byte); a text with more words than the limit is over it without
+ * tokenizing ({@link #pieceLowerBound}), and its reported count ({@code ~N}) is extrapolated from
+ * {@value #SAMPLES} short samples; otherwise tokenization stops one token past the limit. Flooding
  * analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Immutable and thread-safe
  * (jtokkit encodings are).
  */
@@ -76,12 +78,22 @@ public final class TokenLimitDetector implements Detector {
                 .span(flood.start(), flood.end())
                 .message("repetitive flooding: " + flood.reason())
                 .metadata("kind", "flooding")
-                .metadata(
-                    "repeated_share", String.format(java.util.Locale.ROOT, "%.3f", flood.share()))
+                .metadata("repeated_share", decimals(flood.share(), 3))
                 .build());
       }
     }
     return out.isEmpty() ? List.of() : List.copyOf(out);
+  }
+
+  /**
+   * {@code x} with {@code places} decimals, rounded half up as {@code String.format("%.3f")} does,
+   * without the formatter's cost (a flood finding on a short text would otherwise allocate more
+   * than the text).
+   */
+  static String decimals(double x, int places) {
+    return java.math.BigDecimal.valueOf(x)
+        .setScale(places, java.math.RoundingMode.HALF_UP)
+        .toPlainString();
   }
 
   /** No token of the supported encodings covers more chars than this, in practice. */
@@ -93,17 +105,28 @@ public final class TokenLimitDetector implements Detector {
   /** Chunk length inside one giant word (a flood of one char, a base64 blob). */
   static final int HARD_CHUNK = 64;
 
+  /** Texts up to this many chars over the limit are counted exactly, whatever the bounds say. */
+  static final int SAMPLE_CHARS = 1024;
+
   private Finding limit(String t) {
     if (utf8Length(t, maxTokens) <= maxTokens) {
       return null; // a token covers at least one UTF-8 byte, so the text fits
     }
+    int n = t.length();
+    if (n > SAMPLE_CHARS && pieceLowerBound(t, maxTokens) > maxTokens) {
+      // Proven over the limit without BPE; the figure reported is extrapolated from samples.
+      long estimate = Math.max(maxTokens + 1L, estimate(t));
+      return over(estimate, "~" + estimate);
+    }
     // Count chunk by chunk and stop as soon as the limit is passed; never look further than a
     // prefix that must exceed the limit if the text does.
-    int n = t.length();
     int cap = (int) Math.min(n, (maxTokens + 1L) * MAX_CHARS_PER_TOKEN);
     long count = 0;
     int pos = 0;
     int searchedTo = 0; // no word boundary to cut at before this index
+    int prevStart = -1; // the previous chunk, whose count is reused when a flood repeats it
+    int prevLen = 0;
+    long prevCount = 0;
     while (pos < cap && count <= maxTokens) {
       int limit = Math.min(cap, pos + CHUNK);
       int end;
@@ -115,7 +138,15 @@ public final class TokenLimitDetector implements Detector {
           searchedTo = limit;
         }
       }
-      count += encoding.countTokensOrdinary(wellFormed(t.substring(pos, end)));
+      int len = end - pos;
+      if (len == prevLen && t.regionMatches(pos, t, prevStart, len)) {
+        count += prevCount;
+      } else {
+        prevCount = encoding.countTokensOrdinary(wellFormed(t.substring(pos, end)));
+        prevStart = pos;
+        prevLen = len;
+        count += prevCount;
+      }
       pos = end;
     }
     boolean exact = pos == n;
@@ -123,7 +154,51 @@ public final class TokenLimitDetector implements Detector {
     if (count <= maxTokens && (exact || estimate <= maxTokens)) {
       return null;
     }
-    double over = Math.max(count, estimate) / (double) maxTokens;
+    return over(Math.max(count, estimate), exact ? Long.toString(count) : "~" + estimate);
+  }
+
+  /** Samples counted to estimate a long text's tokens, spread evenly over it. */
+  static final int SAMPLES = 8;
+
+  /**
+   * The token count of {@code t} extrapolated from {@value #SAMPLES} pieces of about {@code
+   * SAMPLE_CHARS / SAMPLES} chars spread over it, each starting and ending where a word starts.
+   */
+  private long estimate(String t) {
+    int n = t.length();
+    int piece = SAMPLE_CHARS / SAMPLES;
+    long tokens = 0;
+    long chars = 0;
+    for (int k = 0; k < SAMPLES; k++) {
+      int from = wordStart(t, (int) ((long) (n - piece) * k / (SAMPLES - 1)), n - piece);
+      int to = Math.min(n, from + piece);
+      int end = wordStart(t, to, n);
+      if (end - from > 2 * piece) {
+        end = to; // no word start nearby: cut inside the word
+      }
+      tokens += encoding.countTokensOrdinary(wellFormed(t.substring(from, end)));
+      chars += end - from;
+    }
+    return chars == 0 ? 0 : Math.round(tokens * (n / (double) chars));
+  }
+
+  /** The first index at or after {@code i} (and at most {@code max}) of a space before a letter. */
+  private static int wordStart(String t, int i, int max) {
+    int limit = Math.min(max, i + 64);
+    for (int k = i; k < limit; k++) {
+      if (k > 0
+          && t.charAt(k) == ' '
+          && !Character.isWhitespace(t.charAt(k - 1))
+          && k + 1 < t.length()
+          && Character.isLetter(t.charAt(k + 1))) {
+        return k;
+      }
+    }
+    return i;
+  }
+
+  private Finding over(long tokens, String reported) {
+    double over = tokens / (double) maxTokens;
     double score = Math.min(1.0, 0.7 + 0.3 * Math.min(1.0, over - 1.0));
     return Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
         .score(score)
@@ -132,8 +207,119 @@ public final class TokenLimitDetector implements Detector {
         .metadata("kind", "token-limit")
         .metadata("encoding", encoding.getName())
         .metadata("max_tokens", Integer.toString(maxTokens))
-        .metadata("tokens", exact ? Long.toString(count) : "~" + estimate)
+        .metadata("tokens", reported)
         .build();
+  }
+
+  /**
+   * A lower bound on the token count of both encodings, or any value above {@code stopAbove} once
+   * that is exceeded. Both pre-tokenizers cut the text into pieces, and BPE gives each piece at
+   * least one token. Every piece holds the letters of at most one <em>word</em> — a maximal run of
+   * letters, combining marks and apostrophes ({@code o200k_base} keeps marks and contractions such
+   * as {@code it's} in the letters' piece) — and at most three digits, never letters and digits
+   * together. So the number of words that contain a letter, plus a third (rounded up) of each run
+   * of digits, never exceeds the number of tokens. Costs one pass without allocating; prose has
+   * about four words for every five tokens.
+   */
+  static long pieceLowerBound(String t, int stopAbove) {
+    long pieces = 0;
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      char ch = t.charAt(i);
+      int kind = ch < 128 ? ASCII_KIND[ch] : kindOf(t.codePointAt(i));
+      if (kind == WORD) {
+        boolean letter = false;
+        while (i < n) {
+          ch = t.charAt(i);
+          if (ch < 128) {
+            if (ASCII_KIND[ch] != WORD) {
+              break;
+            }
+            letter |= ch != '\'';
+            i++;
+          } else {
+            int cp = t.codePointAt(i);
+            if (!isLetterOrMark(cp)) {
+              break;
+            }
+            letter |= Character.isLetter(cp);
+            i += Character.charCount(cp);
+          }
+        }
+        if (letter) {
+          pieces++;
+        }
+      } else if (kind == NUMBER) {
+        int digits = 0;
+        while (i < n) {
+          ch = t.charAt(i);
+          if (ch < 128) {
+            if (ASCII_KIND[ch] != NUMBER) {
+              break;
+            }
+            i++;
+          } else {
+            int cp = t.codePointAt(i);
+            if (!isNumber(cp)) {
+              break;
+            }
+            i += Character.charCount(cp);
+          }
+          digits++;
+        }
+        pieces += (digits + 2) / 3;
+      } else {
+        i += ch < 128 ? 1 : Character.charCount(t.codePointAt(i));
+      }
+      if (pieces > stopAbove) {
+        return pieces;
+      }
+    }
+    return pieces;
+  }
+
+  private static final byte OTHER = 0;
+  private static final byte WORD = 1;
+  private static final byte NUMBER = 2;
+
+  /** {@link #WORD} for ASCII letters and the apostrophe, {@link #NUMBER} for digits. */
+  private static final byte[] ASCII_KIND = new byte[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      ASCII_KIND[c] = WORD;
+      ASCII_KIND[Character.toUpperCase(c)] = WORD;
+    }
+    ASCII_KIND['\''] = WORD;
+    for (char c = '0'; c <= '9'; c++) {
+      ASCII_KIND[c] = NUMBER;
+    }
+  }
+
+  /** The kind of a non-ASCII code point (a lone surrogate is {@link #OTHER}). */
+  private static int kindOf(int cp) {
+    return isLetterOrMark(cp) ? WORD : isNumber(cp) ? NUMBER : OTHER;
+  }
+
+  private static boolean isLetterOrMark(int cp) {
+    if (Character.isLetter(cp)) {
+      return true;
+    }
+    int type = Character.getType(cp);
+    return type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK
+        || type == Character.COMBINING_SPACING_MARK;
+  }
+
+  private static boolean isNumber(int cp) {
+    if (cp < 128) {
+      return cp >= '0' && cp <= '9';
+    }
+    int type = Character.getType(cp);
+    return type == Character.DECIMAL_DIGIT_NUMBER
+        || type == Character.LETTER_NUMBER
+        || type == Character.OTHER_NUMBER;
   }
 
   /**
@@ -161,10 +347,16 @@ public final class TokenLimitDetector implements Detector {
     return hard < t.length() && Character.isHighSurrogate(t.charAt(hard - 1)) ? hard - 1 : hard;
   }
 
-  /** UTF-8 length of {@code s}, or any value above {@code stopAbove} once it is exceeded. */
+  /**
+   * UTF-8 length of {@code s}, or any value above {@code stopAbove} once it is exceeded, or an
+   * upper bound of it that is at most {@code stopAbove}.
+   */
   static long utf8Length(String s, int stopAbove) {
     long bytes = 0;
     int n = s.length();
+    if (3L * n <= stopAbove) {
+      return 3L * n; // no char takes more than 3 bytes (a surrogate pair takes 4 for 2 chars)
+    }
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;

@@ -162,4 +162,96 @@ class TokenLimitDetectorTest extends DetectorContractTest {
         .isInstanceOf(GuardConfigurationException.class)
         .hasMessageContaining("llmguard.detector.token-limit.max-tokens");
   }
+
+  /** Every fixture text of the detector families, in many scripts and shapes. */
+  private static List<String> fixtureTexts() {
+    return List.of(
+        Fixtures.text("token-limit/prose.txt"),
+        Fixtures.text("token-limit/hindi.txt"),
+        Fixtures.text("token-limit/flood-phrase.txt").repeat(20),
+        Fixtures.text("prompt-injection/multilingual.txt"),
+        Fixtures.text("prompt-injection/obfuscated.txt"),
+        Fixtures.text("prompt-injection/encoded.txt"),
+        Fixtures.text("invisible-text/tag-smuggling.txt"),
+        Fixtures.text("invisible-text/bidi.txt"),
+        Fixtures.text("exfiltration/url-forms.md"),
+        Fixtures.text("secrets/negatives.txt"));
+  }
+
+  private static final List<com.knuddels.jtokkit.api.Encoding> ENCODINGS =
+      List.of(
+          com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+              .getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE),
+          com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+              .getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE));
+
+  @Test
+  void thePieceLowerBoundNeverExceedsTheRealCountOfEitherEncoding() {
+    List<String> texts = new java.util.ArrayList<>(fixtureTexts());
+    // and random mixtures of the char classes the bound treats differently
+    String alphabet = "aZé\u0301\u093f\u0915'’ 0९¹\u2167.-_\n\t字🙂𝟏\u200b\uD800";
+    java.util.Random random = new java.util.Random(11);
+    for (int k = 0; k < 300; k++) {
+      StringBuilder sb = new StringBuilder();
+      int len = 1 + random.nextInt(200);
+      for (int i = 0; i < len; i++) {
+        int at = random.nextInt(alphabet.length());
+        char c = alphabet.charAt(at);
+        sb.append(c);
+        if (Character.isHighSurrogate(c) && at + 1 < alphabet.length() && random.nextBoolean()) {
+          sb.append(alphabet.charAt(at + 1));
+        }
+      }
+      texts.add(sb.toString());
+    }
+    for (String text : texts) {
+      long bound = TokenLimitDetector.pieceLowerBound(text, Integer.MAX_VALUE);
+      for (var encoding : ENCODINGS) {
+        int real = encoding.countTokensOrdinary(TokenLimitDetector.wellFormed(text));
+        assertThat(bound).as("%s on %s", encoding.getName(), text).isLessThanOrEqualTo(real);
+      }
+    }
+  }
+
+  @Test
+  void aLongPromptProvenOverTheLimitReportsAnEstimateCloseToTheRealCount() {
+    String prose = Fixtures.text("token-limit/prose.txt").repeat(60); // about 100 KB
+    int real = ENCODINGS.get(0).countTokensOrdinary(prose);
+    Finding f = kind(scan(create(Map.of("flood-detection", "false")), prose), "token-limit");
+    assertThat(f.metadata().get("tokens")).startsWith("~");
+    assertThat(Long.parseLong(f.metadata().get("tokens").substring(1)))
+        .isBetween(Math.round(real * 0.9), Math.round(real * 1.1));
+    assertThat(f.metadata()).containsEntry("max_tokens", "4096");
+  }
+
+  @Test
+  void aPromptBetweenTheBoundsIsCountedExactly() {
+    // over 4096 UTF-8 bytes, but fewer than 4096 words: only BPE can tell
+    String prose = Fixtures.text("token-limit/prose.txt").repeat(4);
+    int real = ENCODINGS.get(0).countTokensOrdinary(prose);
+    Finding f =
+        kind(scan(create(Map.of("max-tokens", Integer.toString(real - 1))), prose), "token-limit");
+    assertThat(f.metadata()).containsEntry("tokens", Integer.toString(real));
+    assertThat(scan(create(Map.of("max-tokens", Integer.toString(real))), prose)).isEmpty();
+  }
+
+  @Test
+  void aHundredKilobyteRunOfOneCharIsOverTheLimitAndFlooding() {
+    String text = "Summarise this: " + "a".repeat(100_000);
+    List<Finding> found = scan(create(Map.of()), text);
+    assertThat(kind(found, "token-limit").score()).isGreaterThan(0.7);
+    assertThat(kind(found, "flooding").spans().get(0).start()).isEqualTo(16);
+  }
+
+  @Test
+  void sharesAreWrittenAsTheFormatterWritesThem() {
+    java.util.Random random = new java.util.Random(3);
+    for (int k = 0; k < 20_000; k++) {
+      double x = k < 2001 ? k / 2000.0 : random.nextDouble();
+      assertThat(TokenLimitDetector.decimals(x, 3))
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", x));
+      assertThat(TokenLimitDetector.decimals(x * 100, 0))
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.0f", x * 100));
+    }
+  }
 }
