@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 
 /** The default detector set as the guard builds it, and realistic scan inputs around a text. */
 public final class DetectorSet {
@@ -99,5 +100,35 @@ public final class DetectorSet {
       }
     }
     return n;
+  }
+
+  /**
+   * Two scan inputs around equal but distinct {@code String} instances of one text, handed out in
+   * turn. A benchmark that scanned one instance every time would let per-instance caches (such as
+   * the normaliser's per-thread last result) skip work a real call always does; alternating makes
+   * every scan see a text it did not see last time, without allocating in the measured code. Not
+   * thread-safe: one per benchmark state.
+   */
+  public static final class Alternating {
+    private final ScanInput first;
+    private final ScanInput second;
+    private boolean flip;
+
+    private Alternating(ScanInput first, ScanInput second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    /** Inputs built by {@code build} around {@code text} and around a distinct copy of it. */
+    public static Alternating of(String text, Function<String, ScanInput> build) {
+      String copy = new String(text.toCharArray());
+      return new Alternating(build.apply(text), build.apply(copy));
+    }
+
+    /** The other input than last time. */
+    public ScanInput next() {
+      flip = !flip;
+      return flip ? first : second;
+    }
   }
 }
