@@ -130,7 +130,7 @@ public final class PromptInjectionDetector implements Detector {
   /** Scans a decoded payload; returns its own score. */
   private double scanPayload(String payload) {
     Evidence sub = new Evidence();
-    scanFolded(TextNormalizer.fold(payload), sub);
+    scanFolded(TextNormalizer.foldDecoded(payload), sub);
     return sub.score(CONTEXT, GATE);
   }
 
@@ -143,7 +143,7 @@ public final class PromptInjectionDetector implements Detector {
   /** Adds the signals of {@code nt} to {@code ev}; returns the decoder cues seen. */
   private static int scanFolded(NormalizedText nt, Evidence ev) {
     int cues = 0;
-    for (PhraseMatcher.Hit h : MATCHER.match(MATCHER.words(nt))) {
+    for (PhraseMatcher.Hit h : MATCHER.match(nt)) {
       switch (h.rule().family()) {
         case "cue-rot13" -> cues |= ROT13_CUE;
         case "cue-reversed" -> cues |= REVERSED_CUE;

@@ -140,7 +140,7 @@ public final class JailbreakDetector implements Detector {
   Evidence analyse(String text) {
     Evidence ev = new Evidence();
     NormalizedText nt = TextNormalizer.normalize(text);
-    for (PhraseMatcher.Hit h : MATCHER.match(MATCHER.words(nt))) {
+    for (PhraseMatcher.Hit h : MATCHER.match(nt)) {
       ev.add(h, nt);
     }
     for (String m : RAW_MARKERS) {

@@ -2,7 +2,10 @@ package dev.llmguard.detect.text;
 
 /**
  * A folded copy of a text plus, for every folded char, the UTF-16 offset in the original it came
- * from. Immutable once built (the arrays are never handed out).
+ * from. The arrays are never handed out of this package. One from {@link TextNormalizer#fold} is
+ * immutable; one from {@link TextNormalizer#normalize} or {@link TextNormalizer#foldDecoded} lives
+ * in the calling thread's reused buffers and is valid only until that thread folds another text the
+ * same way.
  */
 public final class NormalizedText {
   private final String original;
