@@ -1,6 +1,7 @@
 package dev.llmguard.detect.injection;
 
 import dev.llmguard.detect.text.Evidence;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.ToDoubleFunction;
 
@@ -85,11 +86,11 @@ final class Decoder {
     }
   }
 
-  private final ToDoubleFunction<String> scanner;
+  private final ToDoubleFunction<CharSequence> scanner;
   private final Scratch scratch = SCRATCH.get();
   private int budget;
 
-  Decoder(int budget, ToDoubleFunction<String> scanner) {
+  Decoder(int budget, ToDoubleFunction<CharSequence> scanner) {
     this.budget = budget;
     this.scanner = scanner;
   }
@@ -110,17 +111,22 @@ final class Decoder {
     if (budget > 0 && reversedCue) {
       String tail =
           text.length() > MAX_PAYLOAD ? text.substring(text.length() - MAX_PAYLOAD) : text;
-      payload("reversed", new StringBuilder(tail).reverse().toString(), 0, text.length(), ev);
+      // StringBuilder.reverse keeps surrogate pairs in order.
+      payload("reversed", new StringBuilder(tail).reverse(), 0, text.length(), ev);
     }
   }
 
-  private void payload(String kind, String decoded, int start, int end, Evidence ev) {
+  /**
+   * Scans {@code decoded} (often a view of the scratch buffer: consumed before the next decode)
+   * when the budget allows.
+   */
+  private void payload(String kind, CharSequence decoded, int start, int end, Evidence ev) {
     if (budget <= 0 || decoded == null) {
       return;
     }
     budget--;
     if (decoded.length() > MAX_PAYLOAD) {
-      decoded = decoded.substring(0, MAX_PAYLOAD);
+      decoded = decoded.subSequence(0, MAX_PAYLOAD);
     }
     double s = scanner.applyAsDouble(decoded);
     if (s >= PAYLOAD_MIN_SCORE) {
@@ -209,7 +215,7 @@ final class Decoder {
    * Decodes the base64 run {@code s[from, to)} (standard or URL-safe alphabet, padding optional, a
    * dangling last char ignored) as text, or null when it is not text.
    */
-  String base64Decode(CharSequence s, int from, int to) {
+  CharSequence base64Decode(CharSequence s, int from, int to) {
     int len = to - from;
     if (len % 4 == 1) {
       len--;
@@ -243,7 +249,7 @@ final class Decoder {
   }
 
   /** Decodes the hex run {@code s[from, to)} (even length) as text, or null. */
-  String hexDecode(CharSequence s, int from, int to) {
+  CharSequence hexDecode(CharSequence s, int from, int to) {
     int count = (to - from) / 2;
     byte[] b = scratch.bytes(count);
     for (int k = 0; k < count; k++) {
@@ -254,9 +260,10 @@ final class Decoder {
 
   /**
    * The first {@code len} bytes as strict UTF-8 that is mostly printable with some letters and
-   * spaces, else null. Checks in the scratch buffer; makes a string only for text.
+   * spaces, else null. Decodes and checks in the scratch buffer and returns a view of it, valid
+   * until the next decode on this thread.
    */
-  String asText(byte[] bytes, int len) {
+  CharSequence asText(byte[] bytes, int len) {
     char[] out = scratch.chars(len);
     int n = 0;
     int printable = 0;
@@ -325,7 +332,7 @@ final class Decoder {
       }
     }
     return n > 0 && printable >= 0.9 * n && letters >= 4 && spaces >= 1
-        ? new String(out, 0, n)
+        ? CharBuffer.wrap(out, 0, n)
         : null;
   }
 
@@ -345,38 +352,54 @@ final class Decoder {
 
   /**
    * Percent escapes and {@code +} decoded, other chars as their UTF-8 bytes (a lone surrogate as
-   * {@code ?}), the bytes read as UTF-8 with malformed input replaced.
+   * {@code ?}), the bytes read as UTF-8 with malformed input replaced. Pure ASCII (the usual case)
+   * is returned as a view of the scratch buffer, valid until the next decode on this thread.
    */
-  String urlDecode(String text) {
+  CharSequence urlDecode(String text) {
     int n = Math.min(text.length(), MAX_PAYLOAD * 3);
     byte[] out = scratch.bytes(n * 3);
     int len = 0;
+    int high = 0;
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
       if (c == '%' && i + 2 < n && isHex(text.charAt(i + 1)) && isHex(text.charAt(i + 2))) {
-        out[len++] = hexByte(text, i + 1);
+        byte b = hexByte(text, i + 1);
+        high |= b & 0x80;
+        out[len++] = b;
         i += 2;
       } else if (c == '+') {
         out[len++] = ' ';
       } else if (c < 0x80) {
         out[len++] = (byte) c;
       } else if (c < 0x800) {
+        high = 0x80;
         out[len++] = (byte) (0xC0 | c >> 6);
         out[len++] = (byte) (0x80 | c & 0x3F);
       } else if (Character.isSurrogate(c)) {
         out[len++] = '?';
       } else {
+        high = 0x80;
         out[len++] = (byte) (0xE0 | c >> 12);
         out[len++] = (byte) (0x80 | c >> 6 & 0x3F);
         out[len++] = (byte) (0x80 | c & 0x3F);
       }
     }
-    return new String(out, 0, len, StandardCharsets.UTF_8);
+    if (high != 0) {
+      return new String(out, 0, len, StandardCharsets.UTF_8);
+    }
+    char[] chars = scratch.chars(len);
+    for (int i = 0; i < len; i++) {
+      chars[i] = (char) out[i];
+    }
+    return CharBuffer.wrap(chars, 0, len);
   }
 
-  static String rot13(String text) {
+  /**
+   * The first {@value #MAX_PAYLOAD} chars with ASCII letters rotated by 13, in the scratch buffer.
+   */
+  CharSequence rot13(String text) {
     int n = Math.min(text.length(), MAX_PAYLOAD);
-    char[] out = new char[n];
+    char[] out = scratch.chars(n);
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
       if (c >= 'a' && c <= 'z') {
@@ -386,6 +409,6 @@ final class Decoder {
       }
       out[i] = c;
     }
-    return new String(out);
+    return CharBuffer.wrap(out, 0, n);
   }
 }

@@ -128,7 +128,7 @@ public final class PromptInjectionDetector implements Detector {
   }
 
   /** Scans a decoded payload; returns its own score. */
-  private double scanPayload(String payload) {
+  private double scanPayload(CharSequence payload) {
     Evidence sub = new Evidence();
     scanFolded(TextNormalizer.foldDecoded(payload), sub);
     return sub.score(CONTEXT, GATE);
@@ -162,11 +162,7 @@ public final class PromptInjectionDetector implements Detector {
 
   private static String signalNames(Evidence ev) {
     StringBuilder sb = new StringBuilder();
-    java.util.Set<String> seen = new java.util.LinkedHashSet<>();
-    for (Evidence.Signal s : ev.signals()) {
-      seen.add(s.name());
-    }
-    for (String s : seen) {
+    for (String s : ev.signalNames()) {
       if (sb.length() > 0) {
         sb.append(',');
       }

@@ -8,7 +8,7 @@ package dev.llmguard.detect.text;
  * same way.
  */
 public final class NormalizedText {
-  private final String original;
+  private final CharSequence original;
   private final char[] chars;
   private final int length;
   private final int[] origin;
@@ -17,7 +17,7 @@ public final class NormalizedText {
   private final int spacedRunEnd;
 
   NormalizedText(
-      String original,
+      CharSequence original,
       char[] chars,
       int length,
       int[] origin,
@@ -50,7 +50,7 @@ public final class NormalizedText {
 
   /** The text that was normalised. */
   public String original() {
-    return original;
+    return original.toString();
   }
 
   /** The backing array (package-private: never handed out of this package). */

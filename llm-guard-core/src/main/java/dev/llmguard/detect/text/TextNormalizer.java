@@ -227,12 +227,14 @@ public final class TextNormalizer {
    */
   public static NormalizedText normalize(String text) {
     Buffers b = MAIN.get();
-    if (b.last != null && b.last.original() == text) {
+    if (b.last != null && b.lastText == text) {
       return b.last;
     }
     b.last = null;
+    b.lastText = null;
     NormalizedText n = foldInto(text, b);
     b.last = n;
+    b.lastText = text;
     return n;
   }
 
@@ -243,7 +245,7 @@ public final class TextNormalizer {
    * @return the folded text; owned by the calling thread and valid until its next call of this
    *     method
    */
-  public static NormalizedText foldDecoded(String text) {
+  public static NormalizedText foldDecoded(CharSequence text) {
     return foldInto(text, DECODED.get());
   }
 
@@ -274,12 +276,17 @@ public final class TextNormalizer {
    * passes write into the same arrays (the second pass never writes ahead of where it reads).
    */
   private static final class Buffers {
+    char[] source = new char[0];
     char[] chars = new char[0];
     int[] origin = new int[0];
     NormalizedText last;
+    CharSequence lastText;
 
     /** Arrays of at least {@code capacity}, kept for the next call unless they are too large. */
     void ensure(int capacity) {
+      if (source.length < capacity) {
+        source = new char[Math.max(capacity, Math.min(MAX_RETAINED_CHARS, source.length * 2))];
+      }
       if (chars.length < capacity) {
         int size = Math.max(capacity, Math.min(MAX_RETAINED_CHARS, chars.length * 2));
         chars = new char[size];
@@ -297,6 +304,9 @@ public final class TextNormalizer {
      * Forgets arrays beyond the retention cap once the result built on them is no longer needed.
      */
     void trim() {
+      if (source.length > MAX_RETAINED_CHARS) {
+        source = new char[0];
+      }
       if (chars.length > MAX_RETAINED_CHARS) {
         chars = new char[0];
         origin = new int[0];
@@ -304,16 +314,25 @@ public final class TextNormalizer {
     }
   }
 
-  private static NormalizedText foldInto(String text, Buffers b) {
+  private static NormalizedText foldInto(CharSequence text, Buffers b) {
     int len = text.length();
     // Large buffers from an earlier huge text are dropped here, before this text needs its own.
     b.trim();
     b.ensure(len + 16);
+    // Reading a char array is cheaper than String.charAt in the loop below.
+    char[] src = b.source;
+    if (text instanceof String str) {
+      str.getChars(0, len, src, 0);
+    } else {
+      for (int i = 0; i < len; i++) {
+        src[i] = text.charAt(i);
+      }
+    }
     char[] a = b.chars;
     int[] ao = b.origin;
     int n = 0;
     for (int i = 0; i < len; i++) {
-      char c = text.charAt(i);
+      char c = src[i];
       char f = ONE[c];
       if (f != 0) {
         // The common case: one char in, one char out; capacity is ensured for it.
@@ -371,7 +390,7 @@ public final class TextNormalizer {
     return c < 128 && ASCII_CLASS[c] == SEPARATOR;
   }
 
-  private static NormalizedText secondPass(String original, char[] a, int[] ao, int n) {
+  private static NormalizedText secondPass(CharSequence original, char[] a, int[] ao, int n) {
     // Undo leetspeak inside words: a digit or symbol counts as a letter when a letter touches it.
     for (int i = 0; i < n; i++) {
       char c = a[i];
