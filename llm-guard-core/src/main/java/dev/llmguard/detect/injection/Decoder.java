@@ -1,6 +1,7 @@
 package dev.llmguard.detect.injection;
 
 import dev.llmguard.detect.text.Evidence;
+import dev.llmguard.detect.text.TextNormalizer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.ToDoubleFunction;
@@ -37,6 +38,8 @@ final class Decoder {
   /** Hex value of chars below 128, or -1. */
   private static final byte[] HEX_VALUE = new byte[128];
 
+  private static final int MAX_RETAINED = TextNormalizer.MAX_RETAINED_CHARS;
+
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   static {
@@ -70,6 +73,24 @@ final class Decoder {
   static final class Scratch {
     byte[] bytes = new byte[256];
     char[] chars = new char[256];
+    char[] text = new char[256];
+
+    /**
+     * The chars of {@code s} in an array (arrays read faster than strings): a reused one, or for a
+     * text beyond {@link TextNormalizer#MAX_RETAINED_CHARS} one of its own.
+     */
+    char[] text(String s) {
+      int n = s.length();
+      char[] out = text;
+      if (out.length < n) {
+        out = new char[n > MAX_RETAINED ? n : Math.max(n, Math.min(MAX_RETAINED, out.length * 2))];
+        if (n <= MAX_RETAINED) {
+          text = out;
+        }
+      }
+      s.getChars(0, n, out, 0);
+      return out;
+    }
 
     byte[] bytes(int capacity) {
       if (bytes.length < capacity) {
@@ -101,7 +122,7 @@ final class Decoder {
    * instructions, prompt …), found by the phrase matcher.
    */
   void scan(String text, Evidence ev, boolean rot13Cue, boolean reversedCue) {
-    base64AndHex(text, ev);
+    base64AndHex(scratch.text(text), text.length(), ev);
     if (budget > 0 && countPercentEscapes(text) >= 6) {
       payload("url-encoded", urlDecode(text), 0, text.length(), ev);
     }
@@ -138,11 +159,10 @@ final class Decoder {
     return c < 128 ? CLASS[c] : 0;
   }
 
-  private void base64AndHex(String text, Evidence ev) {
-    int n = text.length();
+  private void base64AndHex(char[] text, int n, Evidence ev) {
     int i = 0;
     while (i < n && budget > 0) {
-      char c = text.charAt(i);
+      char c = text[i];
       if ((classOf(c) & BASE64) == 0) {
         i++;
         continue;
@@ -150,13 +170,13 @@ final class Decoder {
       int s = i;
       int seen = 0;
       int cls;
-      while (i < n && ((cls = classOf(text.charAt(i))) & BASE64) != 0) {
+      while (i < n && ((cls = classOf(text[i])) & BASE64) != 0) {
         // Non-hex chars are marked by the absence of HEX: collect its complement.
         seen |= cls | ((cls & HEX) == 0 ? 16 : 0);
         i++;
       }
       int e = i;
-      while (i < n && text.charAt(i) == '=' && i - e < 2) {
+      while (i < n && text[i] == '=' && i - e < 2) {
         i++;
       }
       int len = e - s;
@@ -169,25 +189,24 @@ final class Decoder {
     }
     // Space-separated hex bytes: "69 67 6e 6f 72 65".
     if (budget > 0) {
-      spacedHex(text, ev);
+      spacedHex(text, n, ev);
     }
   }
 
-  private void spacedHex(String text, Evidence ev) {
-    int n = text.length();
+  private void spacedHex(char[] text, int n, Evidence ev) {
     int i = 0;
     while (i + 1 < n && budget > 0) {
       // Only where a word starts, count "xx " pairs first; decode only for 8 or more.
-      if (i > 0 && text.charAt(i - 1) != ' ' || !isHex(text.charAt(i))) {
+      if (i > 0 && text[i - 1] != ' ' || !isHex(text[i])) {
         i++;
         continue;
       }
       int k = i;
       int pairs = 0;
       while (k + 1 < n
-          && isHex(text.charAt(k))
-          && isHex(text.charAt(k + 1))
-          && (k + 2 >= n || text.charAt(k + 2) == ' ')) {
+          && isHex(text[k])
+          && isHex(text[k + 1])
+          && (k + 2 >= n || text[k + 2] == ' ')) {
         pairs++;
         k += 3;
       }
@@ -195,7 +214,7 @@ final class Decoder {
         int count = Math.min(pairs, MAX_PAYLOAD);
         byte[] b = scratch.bytes(count);
         for (int p = 0; p < count; p++) {
-          b[p] = hexByte(text, i + 3 * p);
+          b[p] = hexByte(text[i + 3 * p], text[i + 3 * p + 1]);
         }
         payload("hex", asText(b, count), i, Math.min(n, k), ev);
       }
@@ -207,15 +226,15 @@ final class Decoder {
     return (classOf(c) & HEX) != 0;
   }
 
-  private static byte hexByte(CharSequence s, int at) {
-    return (byte) (HEX_VALUE[s.charAt(at)] * 16 + HEX_VALUE[s.charAt(at + 1)]);
+  private static byte hexByte(char high, char low) {
+    return (byte) (HEX_VALUE[high] * 16 + HEX_VALUE[low]);
   }
 
   /**
    * Decodes the base64 run {@code s[from, to)} (standard or URL-safe alphabet, padding optional, a
    * dangling last char ignored) as text, or null when it is not text.
    */
-  CharSequence base64Decode(CharSequence s, int from, int to) {
+  CharSequence base64Decode(char[] s, int from, int to) {
     int len = to - from;
     if (len % 4 == 1) {
       len--;
@@ -226,19 +245,19 @@ final class Decoder {
     int end = from + len;
     for (; at + 4 <= end; at += 4) {
       int bits =
-          BASE64_VALUE[s.charAt(at)] << 18
-              | BASE64_VALUE[s.charAt(at + 1)] << 12
-              | BASE64_VALUE[s.charAt(at + 2)] << 6
-              | BASE64_VALUE[s.charAt(at + 3)];
+          BASE64_VALUE[s[at]] << 18
+              | BASE64_VALUE[s[at + 1]] << 12
+              | BASE64_VALUE[s[at + 2]] << 6
+              | BASE64_VALUE[s[at + 3]];
       b[out++] = (byte) (bits >> 16);
       b[out++] = (byte) (bits >> 8);
       b[out++] = (byte) bits;
     }
     int rest = end - at;
     if (rest >= 2) {
-      int bits = BASE64_VALUE[s.charAt(at)] << 18 | BASE64_VALUE[s.charAt(at + 1)] << 12;
+      int bits = BASE64_VALUE[s[at]] << 18 | BASE64_VALUE[s[at + 1]] << 12;
       if (rest == 3) {
-        bits |= BASE64_VALUE[s.charAt(at + 2)] << 6;
+        bits |= BASE64_VALUE[s[at + 2]] << 6;
       }
       b[out++] = (byte) (bits >> 16);
       if (rest == 3) {
@@ -249,11 +268,11 @@ final class Decoder {
   }
 
   /** Decodes the hex run {@code s[from, to)} (even length) as text, or null. */
-  CharSequence hexDecode(CharSequence s, int from, int to) {
+  CharSequence hexDecode(char[] s, int from, int to) {
     int count = (to - from) / 2;
     byte[] b = scratch.bytes(count);
     for (int k = 0; k < count; k++) {
-      b[k] = hexByte(s, from + 2 * k);
+      b[k] = hexByte(s[from + 2 * k], s[from + 2 * k + 1]);
     }
     return asText(b, count);
   }
@@ -363,7 +382,7 @@ final class Decoder {
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
       if (c == '%' && i + 2 < n && isHex(text.charAt(i + 1)) && isHex(text.charAt(i + 2))) {
-        byte b = hexByte(text, i + 1);
+        byte b = hexByte(text.charAt(i + 1), text.charAt(i + 2));
         high |= b & 0x80;
         out[len++] = b;
         i += 2;

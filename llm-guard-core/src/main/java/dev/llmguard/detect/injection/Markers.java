@@ -86,11 +86,24 @@ final class Markers {
 
   private static final int FLOOD_RUN = 24;
 
+  /** Chars below 128 that can start a marker or a fake delimiter. */
+  private static final boolean[] CANDIDATE = new boolean[128];
+
+  static {
+    for (char c : "<[#\n%=*->".toCharArray()) {
+      CANDIDATE[c] = true;
+    }
+  }
+
   static void scan(NormalizedText t, Evidence ev) {
     int n = t.length();
     boolean delimiterSeen = false;
     for (int i = 0; i < n; i++) {
       char c = t.charAt(i);
+      if (i != 0 && (c >= 128 || !CANDIDATE[c])) {
+        // Nothing below can happen at this char: skip the checks.
+        continue;
+      }
       switch (c) {
         case '<' -> check(t, i, LT, ev);
         case '[' -> check(t, i, BRACKET, ev);

@@ -72,8 +72,8 @@ public final class PhraseMatcher {
   private final WordTable words = new WordTable();
   private final WordTable stems = new WordTable();
 
-  /** {@code stemLength[k]}: some stem has {@code k} chars. */
-  private final boolean[] stemLength;
+  /** The stems again, as a trie: a word is walked only as far as some stem goes. */
+  private final StemTrie stemTrie = new StemTrie();
 
   private final Compiled[][] byFirstWord;
   private final Compiled[][] byFirstStem;
@@ -89,11 +89,9 @@ public final class PhraseMatcher {
    * @throws IllegalArgumentException when a pattern is malformed
    */
   public PhraseMatcher(List<Rule> rules) {
-    int maxStem = 0;
     List<Rule> ruleList = List.copyOf(rules);
     List<int[][]> idsPerRule = new ArrayList<>();
     List<int[]> gapsPerRule = new ArrayList<>();
-    List<Integer> stemLengths = new ArrayList<>();
     for (Rule r : ruleList) {
       String[] parts = r.pattern().trim().split("\\s+");
       List<int[]> els = new ArrayList<>();
@@ -113,9 +111,9 @@ public final class PhraseMatcher {
           }
           if (alt.endsWith("*")) {
             String stem = vocabulary(alt.substring(0, alt.length() - 1));
-            stemLengths.add(stem.length());
-            maxStem = Math.max(maxStem, stem.length());
-            ids[k] = -2 - stems.add(stem);
+            int id = stems.add(stem);
+            stemTrie.add(stem, id);
+            ids[k] = -2 - id;
           } else {
             ids[k] = words.add(vocabulary(alt));
           }
@@ -129,10 +127,6 @@ public final class PhraseMatcher {
       }
       idsPerRule.add(els.toArray(new int[0][]));
       gapsPerRule.add(gaps.stream().mapToInt(Integer::intValue).toArray());
-    }
-    stemLength = new boolean[maxStem + 1];
-    for (int len : stemLengths) {
-      stemLength[len] = true;
     }
     int wordCount = words.size();
     List<List<Compiled>> firstWord = new ArrayList<>();
@@ -268,19 +262,18 @@ public final class PhraseMatcher {
       }
       w.start[count] = s;
       w.end[count] = i;
-      // One pass of the hash over the word gives the hash of every prefix: look up the whole
-      // word and each stem length without hashing again.
-      int len = i - s;
+      // The hash of the whole word for the word table; the longest stem that is a prefix of the
+      // word from the trie, walked only while some stem continues.
       int h = 0;
+      for (int k = s; k < i; k++) {
+        h = 31 * h + c[k];
+      }
       int st = -1;
-      int stemTop = Math.min(len, stemLength.length - 1);
-      for (int k = 0; k < len; k++) {
-        h = 31 * h + c[s + k];
-        if (k < stemTop && stemLength[k + 1]) {
-          int found = stems.find(c, s, s + k + 1, h);
-          if (found >= 0) {
-            st = found;
-          }
+      int node = StemTrie.ROOT;
+      for (int k = s; k < i && node >= 0; k++) {
+        node = stemTrie.next(node, c[k]);
+        if (node >= 0 && stemTrie.stem(node) >= 0) {
+          st = stemTrie.stem(node);
         }
       }
       w.word[count] = words.find(c, s, i, h);
@@ -293,8 +286,20 @@ public final class PhraseMatcher {
     return i >= n ? n : i;
   }
 
+  /** ASCII letters and digits, for chars below 128. */
+  private static final boolean[] ASCII_WORD = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      ASCII_WORD[c] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      ASCII_WORD[c] = true;
+    }
+  }
+
   private static boolean isWordChar(char c) {
-    return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c > 0x7F && Character.isLetterOrDigit(c);
+    return c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c);
   }
 
   private boolean matches(Element e, Words w, int k) {
@@ -388,6 +393,74 @@ public final class PhraseMatcher {
       pos = found;
     }
     return pos;
+  }
+
+  /**
+   * The stems as a trie over their chars: a dense table for {@code a-z}, a map for anything else.
+   */
+  static final class StemTrie {
+    static final int ROOT = 0;
+    private int[] children = new int[26 * 64];
+    private int[] stems = new int[64];
+    private boolean[] otherChildren = new boolean[64];
+    private final Map<Long, Integer> other = new HashMap<>();
+    private int size = 1;
+
+    StemTrie() {
+      Arrays.fill(children, -1);
+      Arrays.fill(stems, -1);
+    }
+
+    void add(String stem, int id) {
+      int node = ROOT;
+      for (int k = 0; k < stem.length(); k++) {
+        char c = stem.charAt(k);
+        int next = next(node, c);
+        if (next < 0) {
+          next = newNode();
+          if (c >= 'a' && c <= 'z') {
+            children[node * 26 + (c - 'a')] = next;
+          } else {
+            other.put((long) node << 16 | c, next);
+            otherChildren[node] = true;
+          }
+        }
+        node = next;
+      }
+      if (node != ROOT) {
+        stems[node] = id;
+      }
+    }
+
+    private int newNode() {
+      if (size == stems.length) {
+        int cap = size * 2;
+        children = Arrays.copyOf(children, cap * 26);
+        Arrays.fill(children, size * 26, cap * 26, -1);
+        stems = Arrays.copyOf(stems, cap);
+        Arrays.fill(stems, size, cap, -1);
+        otherChildren = Arrays.copyOf(otherChildren, cap);
+      }
+      return size++;
+    }
+
+    /** The node after {@code c} from {@code node}, or -1. */
+    int next(int node, char c) {
+      int d = c - 'a';
+      if (d >= 0 && d < 26) {
+        return children[node * 26 + d];
+      }
+      if (!otherChildren[node]) {
+        return -1;
+      }
+      Integer n = other.get((long) node << 16 | c);
+      return n == null ? -1 : n;
+    }
+
+    /** The id of the stem that ends at {@code node}, or -1. */
+    int stem(int node) {
+      return stems[node];
+    }
   }
 
   /** Open-addressing table from words to ids, looked up by char range without allocating. */
