@@ -255,27 +255,28 @@ public final class PhraseMatcher {
       if (count == capacity) {
         break;
       }
+      // One pass over the word: its end, the hash of the whole word for the word table, and the
+      // longest stem that is a prefix of it, from the trie (walked only while some stem goes on).
       int s = i;
-      while (i < n
-          && (isWordChar(c[i]) || c[i] == '\'' && i + 1 < n && isWordChar(c[i + 1]) && i > s)) {
+      int h = 0;
+      int st = -1;
+      int node = StemTrie.ROOT;
+      while (i < n) {
+        char d = c[i];
+        if (!isWordChar(d) && !(d == '\'' && i + 1 < n && isWordChar(c[i + 1]) && i > s)) {
+          break;
+        }
+        h = 31 * h + d;
+        if (node >= 0) {
+          node = stemTrie.next(node, d);
+          if (node >= 0 && stemTrie.stem(node) >= 0) {
+            st = stemTrie.stem(node);
+          }
+        }
         i++;
       }
       w.start[count] = s;
       w.end[count] = i;
-      // The hash of the whole word for the word table; the longest stem that is a prefix of the
-      // word from the trie, walked only while some stem continues.
-      int h = 0;
-      for (int k = s; k < i; k++) {
-        h = 31 * h + c[k];
-      }
-      int st = -1;
-      int node = StemTrie.ROOT;
-      for (int k = s; k < i && node >= 0; k++) {
-        node = stemTrie.next(node, c[k]);
-        if (node >= 0 && stemTrie.stem(node) >= 0) {
-          st = stemTrie.stem(node);
-        }
-      }
       w.word[count] = words.find(c, s, i, h);
       w.stem[count] = st;
       w.sentence[count] = sent;

@@ -426,7 +426,7 @@ public final class TextNormalizer {
         }
         continue;
       }
-      if (isLetter(c) && (i == 0 || !isWordChar(a[i - 1]))) {
+      if (i + 2 < n && isSeparator(a[i + 1]) && isLetter(c) && (i == 0 || !isWordChar(a[i - 1]))) {
         int end = spacedRunEnd(a, n, i);
         if (end > 0) {
           int letters = (end - i + 1) / 2;
@@ -452,6 +452,21 @@ public final class TextNormalizer {
         bo[m++] = ao[i];
       }
       i++;
+      if (isWordChar(c)) {
+        // The rest of a word: ASCII letters after a word char start nothing and only need the
+        // squeeze (b[m - 1] exists: c was written or squeezed into it).
+        while (i < n) {
+          char d = a[i];
+          if (d < 'a' || d > 'z') {
+            break;
+          }
+          if (b[m - 1] != d) {
+            b[m] = d;
+            bo[m++] = ao[i];
+          }
+          i++;
+        }
+      }
     }
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
       m--;
