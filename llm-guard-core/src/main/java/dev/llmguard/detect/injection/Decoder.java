@@ -2,7 +2,10 @@ package dev.llmguard.detect.injection;
 
 import dev.llmguard.detect.text.Evidence;
 import dev.llmguard.detect.text.TextNormalizer;
+import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.function.ToDoubleFunction;
 
@@ -74,6 +77,25 @@ final class Decoder {
     byte[] bytes = new byte[256];
     char[] chars = new char[256];
     char[] text = new char[256];
+
+    /** Replaces malformed input, as {@code new String(bytes, UTF_8)} does. */
+    final CharsetDecoder lenient =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
+
+    /**
+     * The first {@code len} bytes decoded as UTF-8 with malformed input replaced, into the chars
+     * buffer (UTF-8 never gives more chars than bytes).
+     */
+    CharSequence lenientUtf8(byte[] in, int len) {
+      CharBuffer out = CharBuffer.wrap(chars(len), 0, len);
+      lenient.reset();
+      lenient.decode(ByteBuffer.wrap(in, 0, len), out, true);
+      lenient.flush(out);
+      return CharBuffer.wrap(chars, 0, out.position());
+    }
 
     /**
      * The chars of {@code s} in an array (arrays read faster than strings): a reused one, or for a
@@ -371,8 +393,8 @@ final class Decoder {
 
   /**
    * Percent escapes and {@code +} decoded, other chars as their UTF-8 bytes (a lone surrogate as
-   * {@code ?}), the bytes read as UTF-8 with malformed input replaced. Pure ASCII (the usual case)
-   * is returned as a view of the scratch buffer, valid until the next decode on this thread.
+   * {@code ?}), the bytes read as UTF-8 with malformed input replaced; returned as a view of the
+   * scratch buffer, valid until the next decode on this thread.
    */
   CharSequence urlDecode(String text) {
     int n = Math.min(text.length(), MAX_PAYLOAD * 3);
@@ -403,10 +425,10 @@ final class Decoder {
         out[len++] = (byte) (0x80 | c & 0x3F);
       }
     }
-    if (high != 0) {
-      return new String(out, 0, len, StandardCharsets.UTF_8);
-    }
     char[] chars = scratch.chars(len);
+    if (high != 0) {
+      return scratch.lenientUtf8(out, len);
+    }
     for (int i = 0; i < len; i++) {
       chars[i] = (char) out[i];
     }

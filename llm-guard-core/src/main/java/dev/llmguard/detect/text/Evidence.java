@@ -15,9 +15,10 @@ import java.util.Set;
  * quarter of its weight (five paraphrases of the same idea are one idea); families combine as
  * independent evidence, {@code 1 - Π(1 - family)}. Not thread-safe: one instance per scan.
  *
- * <p>Signals are kept in plain arrays, allocated on the first signal, and the per-family maxima are
- * kept up to date as signals arrive, so that scoring allocates nothing; families are always visited
- * in the order they were first seen, which keeps every score bit-for-bit reproducible.
+ * <p>Signals are kept in primitive arrays, in chunks allocated as signals arrive (nothing for a
+ * text without signals, nothing copied when more come), and the per-family maxima are kept up to
+ * date as signals arrive, so that scoring allocates nothing; families are always visited in the
+ * order they were first seen, which keeps every score bit-for-bit reproducible.
  */
 public final class Evidence {
 
@@ -26,12 +27,21 @@ public final class Evidence {
 
   private static final int MAX_SIGNALS = 256;
 
+  /** Signals are stored in chunks of this many, allocated as needed and never copied. */
+  private static final int CHUNK = 32;
+
   private int count;
-  private String[] names;
-  private int[] familyOf;
-  private double[] weights;
-  private int[] starts;
-  private int[] ends;
+
+  /** Per signal: its span packed as {@code start << 32 | end}. */
+  private long[][] spans;
+
+  /** Per signal: the index of its name in {@link #names} and of its family, packed. */
+  private int[][] ids;
+
+  private double[][] weights;
+
+  /** The distinct signal names, in the order they were first added. */
+  private final List<String> names = new ArrayList<>(0);
 
   private int familyCount;
   private String[] families;
@@ -46,16 +56,24 @@ public final class Evidence {
     if (count >= MAX_SIGNALS || !(weight > 0)) {
       return;
     }
-    if (names == null || count == names.length) {
-      grow();
+    int chunk = count / CHUNK;
+    int at = count % CHUNK;
+    if (at == 0) {
+      if (spans == null) {
+        int chunks = MAX_SIGNALS / CHUNK;
+        spans = new long[chunks][];
+        ids = new int[chunks][];
+        weights = new double[chunks][];
+      }
+      spans[chunk] = new long[CHUNK];
+      ids[chunk] = new int[CHUNK];
+      weights[chunk] = new double[CHUNK];
     }
     double w = Math.min(weight, 0.99);
     int f = familyIndex(family);
-    names[count] = name;
-    familyOf[count] = f;
-    weights[count] = w;
-    starts[count] = start;
-    ends[count] = end;
+    spans[chunk][at] = (long) start << 32 | (end & 0xFFFF_FFFFL);
+    ids[chunk][at] = nameIndex(name) << 16 | f;
+    weights[chunk][at] = w;
     count++;
     if (w > top[f]) {
       second[f] = top[f];
@@ -65,13 +83,15 @@ public final class Evidence {
     }
   }
 
-  private void grow() {
-    int size = names == null ? 8 : Math.min(MAX_SIGNALS, names.length * 2);
-    names = names == null ? new String[size] : Arrays.copyOf(names, size);
-    familyOf = familyOf == null ? new int[size] : Arrays.copyOf(familyOf, size);
-    weights = weights == null ? new double[size] : Arrays.copyOf(weights, size);
-    starts = starts == null ? new int[size] : Arrays.copyOf(starts, size);
-    ends = ends == null ? new int[size] : Arrays.copyOf(ends, size);
+  private int nameIndex(String name) {
+    for (int k = names.size() - 1; k >= 0; k--) {
+      String known = names.get(k);
+      if (known == name || known.equals(name)) {
+        return k;
+      }
+    }
+    names.add(name);
+    return names.size() - 1;
   }
 
   private int familyIndex(String family) {
@@ -88,6 +108,10 @@ public final class Evidence {
     }
     families[familyCount] = family;
     return familyCount++;
+  }
+
+  private long span(int i) {
+    return spans[i / CHUNK][i % CHUNK];
   }
 
   /** Adds a phrase hit, mapping its folded offsets back to the original. */
@@ -107,20 +131,22 @@ public final class Evidence {
   public List<Signal> signals() {
     List<Signal> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      out.add(new Signal(names[i], families[familyOf[i]], weights[i], starts[i], ends[i]));
+      int id = ids[i / CHUNK][i % CHUNK];
+      long span = span(i);
+      out.add(
+          new Signal(
+              names.get(id >>> 16),
+              families[id & 0xFFFF],
+              weights[i / CHUNK][i % CHUNK],
+              (int) (span >> 32),
+              (int) span));
     }
     return List.copyOf(out);
   }
 
   /** The names of the signals, each once, in the order they were first added. */
   public List<String> signalNames() {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      if (!out.contains(names[i])) {
-        out.add(names[i]);
-      }
-    }
-    return out;
+    return new ArrayList<>(names);
   }
 
   /** The combined weight of family {@code f}. */
@@ -194,8 +220,9 @@ public final class Evidence {
     long[] raw = new long[count];
     int n = 0;
     for (int i = 0; i < count; i++) {
-      int st = Math.max(0, Math.min(starts[i], length));
-      int en = Math.max(st, Math.min(ends[i], length));
+      long span = span(i);
+      int st = Math.max(0, Math.min((int) (span >> 32), length));
+      int en = Math.max(st, Math.min((int) span, length));
       if (en > st) {
         raw[n++] = (long) st << 32 | en;
       }

@@ -131,6 +131,54 @@ class DecoderTest {
     assertThat(accepted).isGreaterThan(PAYLOADS.size());
   }
 
+  @Test
+  void urlEncodedBytesThatAreNotUtf8AreReplacedAsTheStringConstructorReplacesThem() {
+    Random random = new Random(11);
+    Decoder.Scratch scratch = new Decoder.Scratch();
+    for (int k = 0; k < 3000; k++) {
+      byte[] bytes;
+      if (k % 3 == 0) {
+        bytes = PAYLOADS.get(k % PAYLOADS.size()).getBytes(StandardCharsets.UTF_8);
+        bytes[random.nextInt(bytes.length)] = (byte) (0x80 + random.nextInt(128));
+      } else {
+        bytes = new byte[1 + random.nextInt(60)];
+        random.nextBytes(bytes);
+      }
+      assertThat(scratch.lenientUtf8(bytes, bytes.length).toString())
+          .isEqualTo(new String(bytes, StandardCharsets.UTF_8));
+    }
+    String mixed = "%E5%BF%BD%FF%C3 caf%C3%A9 %ED%A0%80 ok+done";
+    assertThat(text(decoder.urlDecode(mixed)))
+        .isEqualTo(
+            new String(
+                new byte[] {
+                  (byte) 0xE5,
+                  (byte) 0xBF,
+                  (byte) 0xBD,
+                  (byte) 0xFF,
+                  (byte) 0xC3,
+                  ' ',
+                  'c',
+                  'a',
+                  'f',
+                  (byte) 0xC3,
+                  (byte) 0xA9,
+                  ' ',
+                  (byte) 0xED,
+                  (byte) 0xA0,
+                  (byte) 0x80,
+                  ' ',
+                  'o',
+                  'k',
+                  ' ',
+                  'd',
+                  'o',
+                  'n',
+                  'e'
+                },
+                StandardCharsets.UTF_8));
+  }
+
   /** Mostly printable, four letters, a space: the rule the decoder applies after decoding. */
   private static boolean looksLikeText(String s) {
     long printable =
