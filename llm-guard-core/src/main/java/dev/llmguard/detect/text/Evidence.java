@@ -28,7 +28,7 @@ public final class Evidence {
   private static final int MAX_SIGNALS = 256;
 
   /** Signals are stored in chunks of this many, allocated as needed and never copied. */
-  private static final int CHUNK = 32;
+  private static final int CHUNK = 16;
 
   private int count;
 
