@@ -103,32 +103,55 @@ public final class DetectorSet {
   }
 
   /**
-   * Two scan inputs around equal but distinct {@code String} instances of one text, handed out in
-   * turn. A benchmark that scanned one instance every time would let per-instance caches (such as
-   * the normaliser's per-thread last result) skip work a real call always does; alternating makes
-   * every scan see a text it did not see last time, without allocating in the measured code. Not
-   * thread-safe: one per benchmark state.
+   * Scan inputs around equal but distinct {@code String} instances of one or more texts, handed out
+   * in turn. A benchmark that scanned one instance every time would let per-instance caches (such
+   * as the normaliser's per-thread last result) skip work a real call always does; handing out
+   * another instance each time makes every scan see a text it did not see last time, without
+   * allocating in the measured code. With several texts ({@code variants}), the CPU cannot learn
+   * the branches of one short text by heart either, as it does when one 1 KB text is scanned over
+   * and over. Not thread-safe: one per benchmark state.
    */
   public static final class Alternating {
-    private final ScanInput first;
-    private final ScanInput second;
-    private boolean flip;
+    private final ScanInput[] inputs;
+    private int next;
 
-    private Alternating(ScanInput first, ScanInput second) {
-      this.first = first;
-      this.second = second;
+    private Alternating(ScanInput[] inputs) {
+      this.inputs = inputs;
     }
 
     /** Inputs built by {@code build} around {@code text} and around a distinct copy of it. */
     public static Alternating of(String text, Function<String, ScanInput> build) {
-      String copy = new String(text.toCharArray());
-      return new Alternating(build.apply(text), build.apply(copy));
+      return of(List.of(text), build);
     }
 
-    /** The other input than last time. */
+    /** Inputs built by {@code build} around each text and around a distinct copy of each. */
+    public static Alternating of(List<String> texts, Function<String, ScanInput> build) {
+      ScanInput[] inputs = new ScanInput[texts.size() * 2];
+      for (int i = 0; i < texts.size(); i++) {
+        inputs[2 * i] = build.apply(texts.get(i));
+        inputs[2 * i + 1] = build.apply(new String(texts.get(i).toCharArray()));
+      }
+      return new Alternating(inputs);
+    }
+
+    /** Inputs for {@code variants} variants of the text {@code name} of {@code size} chars. */
+    public static Alternating of(
+        String name, int size, int variants, Function<String, ScanInput> build) {
+      if (variants < 1) {
+        throw new IllegalArgumentException("variants must be at least 1 but was " + variants);
+      }
+      List<String> texts = new ArrayList<>();
+      for (int v = 0; v < variants; v++) {
+        texts.add(Texts.of(name, size, v));
+      }
+      return of(texts, build);
+    }
+
+    /** The next input, never the one handed out last. */
     public ScanInput next() {
-      flip = !flip;
-      return flip ? first : second;
+      ScanInput in = inputs[next];
+      next = next + 1 == inputs.length ? 0 : next + 1;
+      return in;
     }
   }
 }

@@ -45,6 +45,14 @@ public class DetectorSetBenchmark {
   })
   public String input;
 
+  /**
+   * How many different texts of each kind the scans rotate through: 1 scans one text (as two
+   * distinct instances); more gives figures closer to a stream of different prompts, since the CPU
+   * cannot learn one short text by heart.
+   */
+  @Param({"1"})
+  public int variants;
+
   private List<Detector> detectors;
   private DetectorSet.Alternating promptInputs;
   private DetectorSet.Alternating responseInputs;
@@ -52,9 +60,8 @@ public class DetectorSetBenchmark {
   @Setup
   public void setUp() {
     detectors = DetectorSet.discover();
-    String text = Texts.of(input, size);
-    promptInputs = DetectorSet.Alternating.of(text, DetectorSet::promptInput);
-    responseInputs = DetectorSet.Alternating.of(text, DetectorSet::responseInput);
+    promptInputs = DetectorSet.Alternating.of(input, size, variants, DetectorSet::promptInput);
+    responseInputs = DetectorSet.Alternating.of(input, size, variants, DetectorSet::responseInput);
   }
 
   @Benchmark

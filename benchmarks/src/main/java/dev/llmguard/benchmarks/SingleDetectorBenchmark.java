@@ -35,6 +35,14 @@ public class SingleDetectorBenchmark {
   @Param({"prose", "near-misses"})
   public String input;
 
+  /**
+   * How many different texts of each kind the scans rotate through: 1 scans one text (as two
+   * distinct instances); more gives figures closer to a stream of different prompts, since the CPU
+   * cannot learn one short text by heart.
+   */
+  @Param({"1"})
+  public int variants;
+
   private List<Detector> one;
   private DetectorSet.Alternating promptInputs;
   private DetectorSet.Alternating responseInputs;
@@ -42,9 +50,8 @@ public class SingleDetectorBenchmark {
   @Setup
   public void setUp() {
     one = List.of(DetectorSet.byId(detector));
-    String text = Texts.of(input, size);
-    promptInputs = DetectorSet.Alternating.of(text, DetectorSet::promptInput);
-    responseInputs = DetectorSet.Alternating.of(text, DetectorSet::responseInput);
+    promptInputs = DetectorSet.Alternating.of(input, size, variants, DetectorSet::promptInput);
+    responseInputs = DetectorSet.Alternating.of(input, size, variants, DetectorSet::responseInput);
   }
 
   @Benchmark
