@@ -28,7 +28,7 @@ final class Exchange {
 
   final GuardedChatClient guard;
   final ChatRequest request;
-  final String eventId = UUID.randomUUID().toString();
+  final String eventId = dev.llmguard.event.EventIds.next();
   final Instant start = Instant.now();
   final long startNanos = System.nanoTime();
   final Vault vault = new Vault();

@@ -716,9 +716,19 @@ public final class ElasticsearchEventSink implements EventSink {
 
   // ------------------------------------------------------------------------ small helpers
 
-  private static byte[] serialise(GuardEvent e) {
+  /**
+   * The event mapper with Jackson's Blackbird module: records are serialised through generated
+   * lambdas rather than reflective calls, which is most of the sender thread's CPU per event. The
+   * JSON is byte-for-byte what {@link GuardEvents#toJson} writes (tested).
+   */
+  static final ObjectMapper WRITER =
+      GuardEvents.mapper()
+          .copy()
+          .registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule());
+
+  static byte[] serialise(GuardEvent e) {
     try {
-      return GuardEvents.mapper().writeValueAsBytes(e);
+      return WRITER.writeValueAsBytes(e);
     } catch (JsonProcessingException ex) {
       throw new ElasticsearchSinkException(
           "Cannot serialise event " + e.id() + ": " + ex.getMessage(), ex);

@@ -3,6 +3,7 @@ package dev.llmguard.azure.wire;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.llmguard.testkit.TestCertificate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

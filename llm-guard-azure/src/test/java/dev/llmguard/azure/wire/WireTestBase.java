@@ -1,5 +1,6 @@
 package dev.llmguard.azure.wire;
 
+import dev.llmguard.testkit.TestCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -123,8 +123,147 @@ public final class PromptInjectionDetector implements Detector {
     if (maxDecode > 0) {
       new Decoder(maxDecode, this::scanPayload)
           .scan(text, ev, (cues & ROT13_CUE) != 0, (cues & REVERSED_CUE) != 0);
+      spelledOut(text, ev);
     }
     return ev;
+  }
+
+  /** Fewest joins of letters spelled out one by one that are worth scanning again. */
+  static final int SPELLED_MIN = 8;
+
+  /**
+   * Words spelled out letter by letter with separators the normaliser does not join ({@code
+   * "A","c","c","e","s","s"}, {@code I-g-n-o-r-e}, {@code a.c.c.e.s.s}): the letters of each run
+   * are joined, runs are kept apart by a space, and the result is scanned again. A payload that
+   * scores is a signal of at least {@value #SPELLED_WEIGHT}: spelling a phrase out is an evasion.
+   * One linear pass over at most {@link Decoder#MAX_PAYLOAD} chars of output.
+   */
+  private void spelledOut(String text, Evidence ev) {
+    StringBuilder out = new StringBuilder();
+    int letters = 0;
+    int runLength = 0;
+    boolean runSpaced = false;
+    int first = -1;
+    int last = -1;
+    int prevEnd = -1;
+    char pending = 0;
+    int pendingAt = -1;
+    int n = text.length();
+    int i = 0;
+    while (i < n && out.length() < Decoder.MAX_PAYLOAD) {
+      if (!Character.isLetter(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int j = i + 1;
+      while (j < n && Character.isLetter(text.charAt(j))) {
+        j++;
+      }
+      if (j - i > 1) {
+        i = j; // a whole word: nothing spelled out here
+        continue;
+      }
+      char c = text.charAt(i);
+      // Spaces alone are joined by the normaliser already ("i g n o r e"); only other separators
+      // ("A","c" / I-g-n) join here, so plain spaced-out text is not scanned twice.
+      boolean joins =
+          prevEnd >= 0
+              && i - prevEnd <= SPELLED_GAP
+              && onlySeparators(text, prevEnd, i)
+              && !onlySpaces(text, prevEnd, i);
+      boolean spaced = joins && hasSpace(text, prevEnd, i);
+      if (joins && runLength == 1) {
+        runSpaced = spaced;
+      }
+      if (!joins) {
+        // A lone letter is kept aside and written out only if the next one joins it.
+        pending = c;
+        pendingAt = i;
+        runLength = 1;
+        prevEnd = i + 1;
+        i++;
+        continue;
+      }
+      if (pending != 0) {
+        if (out.length() > 0) {
+          out.append(' ');
+        }
+        out.append(pending);
+        first = first < 0 ? pendingAt : first;
+        pending = 0;
+      } else if (runLength > 1 && spaced != runSpaced || closes(text, prevEnd, i)) {
+        // Letters joined without spaces ("A","c","c") end a word where a space comes between;
+        // a closing bracket ends a word too (["A", "c"] ["G", "r"]).
+        out.append(' ');
+        runLength = 0;
+      }
+      runLength++;
+      out.append(c);
+      letters++;
+      last = i + 1;
+      prevEnd = i + 1;
+      i++;
+    }
+    if (letters < SPELLED_MIN) {
+      return;
+    }
+    // Single letters that never formed a run of two are noise ("a", "I"): drop them.
+    StringBuilder words = new StringBuilder();
+    for (String w : out.toString().split(" ")) {
+      if (w.length() >= 2) {
+        words.append(w).append(' ');
+      }
+    }
+    if (words.length() < SPELLED_MIN) {
+      return;
+    }
+    double s = scanPayload(words.toString());
+    if (s >= 0.3) {
+      ev.add("spelled-out-payload", "encoded", Math.max(SPELLED_WEIGHT, s), first, last);
+    }
+  }
+
+  /** Weight of a phrase that scores after its spelled-out letters are joined. */
+  static final double SPELLED_WEIGHT = 0.6;
+
+  /** Most separator chars between two spelled-out letters ({@code ", "} is 4 with quotes). */
+  static final int SPELLED_GAP = 5;
+
+  private static boolean closes(String text, int from, int to) {
+    for (int k = Math.max(0, from); k < to; k++) {
+      char c = text.charAt(k);
+      if (c == ']' || c == ')') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean onlySpaces(String text, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (text.charAt(k) != ' ') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasSpace(String text, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (text.charAt(k) == ' ') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean onlySeparators(String text, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if ("\"',-._[]()/|*+ `\u2019\u201C\u201D".indexOf(text.charAt(k)) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Scans a decoded payload; returns its own score. */

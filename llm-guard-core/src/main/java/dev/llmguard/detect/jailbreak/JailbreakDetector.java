@@ -125,8 +125,13 @@ public final class JailbreakDetector implements Detector {
         core++;
       }
     }
+    // A wrapper with a slot for any request ("[INSERT PROMPT HERE]") is the template itself.
+    persona |= ev.families().getOrDefault("template", 0.0) >= TEMPLATE_ALONE;
     return core >= 2 || core == 1 && persona ? score : Math.min(score, SINGLE_FAMILY_CAP);
   }
+
+  /** Template evidence this strong (a slot for the request to smuggle) needs no second family. */
+  static final double TEMPLATE_ALONE = 0.5;
 
   /** Highest score of evidence from a single core family. */
   static final double SINGLE_FAMILY_CAP = 0.45;
@@ -145,6 +150,94 @@ public final class JailbreakDetector implements Detector {
         break;
       }
     }
+    placeholders(text, ev);
     return ev;
+  }
+
+  /** Longest placeholder name looked at; longer bracketed runs are ordinary text. */
+  static final int PLACEHOLDER_MAX = 30;
+
+  /**
+   * Fill-in placeholders of shared prompt templates: role-play character cards ({@code {{user}}},
+   * {@code {{char}}}) and upper-case slots ({@code [PROMPT]}, {@code [TARGETLANGUAGE]}). A weak
+   * template signal: business templates have slots too, so it counts only next to other evidence.
+   * Casing matters, so the original text is scanned; each look-ahead is bounded, so this is linear.
+   */
+  static void placeholders(String text, Evidence ev) {
+    boolean card = false;
+    boolean brace = false;
+    int n = text.length();
+    for (int i = text.indexOf("{{"); i >= 0 && !card; i = text.indexOf("{{", i + 2)) {
+      int end = slotEnd(text, i + 2, '}');
+      if (end > 0 && end + 1 < n && text.charAt(end + 1) == '}') {
+        boolean persona = isCardName(text, i + 2, end);
+        if (persona || !brace) {
+          ev.add("template-placeholder", "template", persona ? 0.35 : 0.25, i, end + 2);
+        }
+        card = persona;
+        brace = true;
+      }
+    }
+    for (int i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
+      int end = slotEnd(text, i + 1, ']');
+      if (end - i > 4 && upperCase(text, i + 1, end)) {
+        ev.add("template-placeholder", "template", 0.25, i, end + 1);
+        return;
+      }
+      if (end > 0 && mentionsPrompt(text, i + 1, end)) {
+        // "[your prompt]", "[put your prompt here]": the slot where the smuggled request goes
+        ev.add("prompt-slot", "template", 0.35, i, end + 1);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The index of {@code close} within {@value #PLACEHOLDER_MAX} name chars of {@code from}, or -1.
+   */
+  private static int slotEnd(String text, int from, char close) {
+    int limit = Math.min(text.length(), from + PLACEHOLDER_MAX + 1);
+    for (int k = from; k < limit; k++) {
+      char c = text.charAt(k);
+      if (c == close) {
+        return k > from ? k : -1;
+      }
+      if (!(Character.isLetter(c) || c == ' ' || c == '_' || c == '-')) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether {@code text[from, to)} is {@code user} or {@code char}, spaces around allowed. */
+  private static boolean isCardName(String text, int from, int to) {
+    int a = from;
+    int b = to;
+    while (a < b && text.charAt(a) == ' ') {
+      a++;
+    }
+    while (b > a && text.charAt(b - 1) == ' ') {
+      b--;
+    }
+    return b - a == 4
+        && (text.regionMatches(true, a, "user", 0, 4) || text.regionMatches(true, a, "char", 0, 4));
+  }
+
+  private static boolean mentionsPrompt(String text, int from, int to) {
+    for (int k = from; k + 6 <= to; k++) {
+      if (text.regionMatches(true, k, "prompt", 0, 6)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean upperCase(String text, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (Character.isLowerCase(text.charAt(k))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -36,7 +36,14 @@ class PromptInjectionDetectorTest extends DetectorContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"multilingual.txt", "obfuscated.txt", "templates.txt", "encoded.txt"})
+  @ValueSource(
+      strings = {
+        "multilingual.txt",
+        "obfuscated.txt",
+        "templates.txt",
+        "encoded.txt",
+        "more-families.txt"
+      })
   void everyAttackInTheFixtureScoresAtLeastOneHalf(String file) {
     for (String attack : Fixtures.lines(DIR + file)) {
       assertThat(score(attack)).as("score of: %s", attack).isGreaterThanOrEqualTo(0.5);

@@ -41,6 +41,35 @@ class JailbreakDetectorTest extends DetectorContractTest {
   }
 
   @Test
+  void everyJailbreakOfTheAddedFamiliesScoresAtLeastOneHalf() {
+    for (String attack : Fixtures.lines(DIR + "more-families.txt")) {
+      assertThat(score(attack)).as("score of: %s", attack).isGreaterThanOrEqualTo(0.5);
+    }
+  }
+
+  @Test
+  void aRequestSlotMarksATemplateButABusinessPlaceholderAloneDoesNot() {
+    String slot =
+        Fixtures.lines(DIR + "more-families.txt").stream()
+            .filter(l -> l.contains("[INSERT PROMPT HERE]"))
+            .findFirst()
+            .orElseThrow();
+    String card =
+        Fixtures.lines(DIR + "more-families.txt").stream()
+            .filter(l -> l.contains("{{user}}"))
+            .findFirst()
+            .orElseThrow();
+    String business =
+        Fixtures.lines(DIR + "hard-negatives.txt").stream()
+            .filter(l -> l.contains("{{customer_name}}"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(scan(slot).get(0).metadata().get("families")).contains("template");
+    assertThat(scan(card).get(0).metadata().get("signals")).contains("template-placeholder");
+    assertThat(score(business)).isLessThan(0.3);
+  }
+
+  @Test
   void harmlessRolePlayAndTriggerWordsStayBelowOneHalf() {
     for (String harmless : Fixtures.lines(DIR + "hard-negatives.txt")) {
       assertThat(score(harmless)).as("score of: %s", harmless).isLessThan(0.5);

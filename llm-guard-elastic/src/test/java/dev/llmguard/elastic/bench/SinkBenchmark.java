@@ -1,6 +1,5 @@
 package dev.llmguard.elastic.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmguard.elastic.ElasticsearchEventSink;
 import dev.llmguard.elastic.ElasticsearchSinkConfig;
 import dev.llmguard.elastic.testing.ElasticsearchServer;
@@ -43,7 +42,7 @@ public final class SinkBenchmark {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("elasticsearch.full-jit", "true");
-    ObjectNode template = fixture();
+    GuardEvent template = fixture();
     int eventBytes = GuardEvents.toJson(event(template)).length();
     System.out.printf(Locale.ROOT, "event size: %d bytes of JSON%n", eventBytes);
     if ("memory".equals(System.getProperty("bench.only"))) {
@@ -55,16 +54,16 @@ public final class SinkBenchmark {
       System.out.printf(
           "server: %s, heap 512 MB, %d cores%n", es, Runtime.getRuntime().availableProcessors());
       deliveryRate(es, template);
+      serverBreakdown(es);
+      if ("delivery".equals(System.getProperty("bench.only"))) {
+        return;
+      }
       callerCost(es, template);
     }
     queueMemory(template);
   }
 
-  private static void deliveryRate(ElasticsearchServer es, ObjectNode template) throws Exception {
-    List<GuardEvent> events = new ArrayList<>(DELIVERY_EVENTS);
-    for (int i = 0; i < DELIVERY_EVENTS; i++) {
-      events.add(event(template));
-    }
+  private static void deliveryRate(ElasticsearchServer es, GuardEvent template) throws Exception {
     Path spool = Files.createTempDirectory("bench-spool");
     ElasticsearchSinkConfig config =
         ElasticsearchSinkConfig.builder()
@@ -72,20 +71,48 @@ public final class SinkBenchmark {
             .namespace("bench")
             .spoolPath(spool)
             .queueCapacity(10_000)
+            .bulkConcurrentRequests(
+                Integer.getInteger(
+                    "bench.concurrent-requests",
+                    ElasticsearchSinkConfig.DEFAULT_BULK_CONCURRENT_REQUESTS))
+            .bulkMaxOperations(
+                Integer.getInteger(
+                    "bench.bulk-operations", ElasticsearchSinkConfig.DEFAULT_BULK_MAX_OPERATIONS))
             .build();
+    System.out.printf(
+        Locale.ROOT,
+        "sink: %d concurrent bulk requests of at most %,d operations / %,d bytes%n",
+        config.bulkConcurrentRequests(),
+        config.bulkMaxOperations(),
+        config.bulkMaxBytes());
     try (ElasticsearchEventSink sink = ElasticsearchEventSink.create(config)) {
       warmUp(sink, template);
       long delivered0 = sink.stats().delivered();
+      long esCpu0 = es.cpuTime().toNanos();
+      long ownCpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       long waited = 0;
-      for (int i = 0; i < events.size(); i += 500) {
+      List<GuardEvent> batch = new ArrayList<>(500);
+      for (int i = 0; i < DELIVERY_EVENTS; i += 500) {
         // A producer at the sink's pace: it never lets the queue spill into the spool.
         while (sink.stats().pending() > config.queueCapacity() - 1_000) {
           long w0 = System.nanoTime();
           Thread.sleep(1);
           waited += System.nanoTime() - w0;
         }
-        sink.publish(events.subList(i, Math.min(events.size(), i + 500)));
+        batch.clear();
+        for (int k = i; k < Math.min(DELIVERY_EVENTS, i + 500); k++) {
+          batch.add(event(template));
+        }
+        sink.publish(List.copyOf(batch));
+        if (i == DELIVERY_EVENTS / 2 && Boolean.getBoolean("bench.hot-threads")) {
+          new Thread(
+                  () ->
+                      System.out.println(
+                          es.request("GET", "/_nodes/hot_threads?threads=4&interval=1s", null)
+                              .body()))
+              .start();
+        }
       }
       long published = System.nanoTime() - t0;
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -94,6 +121,9 @@ public final class SinkBenchmark {
         Thread.sleep(5);
       }
       long took = System.nanoTime() - t0;
+      long delivered = sink.stats().delivered() - delivered0;
+      double esCpu = (es.cpuTime().toNanos() - esCpu0) / 1e3 / Math.max(1, delivered);
+      double ownCpu = (processCpuNanos() - ownCpu0) / 1e3 / Math.max(1, delivered);
       System.out.printf(
           Locale.ROOT,
           "delivery: %,d events in %.2f s = %,.0f events/s sustained (producer done after %.2f s, %.2f s of it waiting for room; spooled %,d, retried %,d)%n",
@@ -104,10 +134,49 @@ public final class SinkBenchmark {
           waited / 1e9,
           sink.stats().spooled(),
           sink.stats().retried());
+      System.out.printf(
+          Locale.ROOT,
+          "  CPU per event: Elasticsearch %.1f µs, this process (producer + sink) %.1f µs;"
+              + " %d cores at full use would sustain %,.0f events/s%n",
+          esCpu,
+          ownCpu,
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().availableProcessors() * 1e6 / (esCpu + ownCpu));
     }
   }
 
-  private static void warmUp(ElasticsearchEventSink sink, ObjectNode template) throws Exception {
+  /** Where the server spent its time during the run (node stats), to see what dominates. */
+  private static void serverBreakdown(ElasticsearchServer es) throws Exception {
+    var stats =
+        GuardEvents.mapper()
+            .readTree(es.request("GET", "/_nodes/stats/indices,jvm", null).body())
+            .path("nodes")
+            .elements()
+            .next();
+    var idx = stats.path("indices");
+    var gc = stats.path("jvm").path("gc").path("collectors");
+    System.out.printf(
+        Locale.ROOT,
+        "  server totals: indexing %,d ms for %,d docs, merges %,d ms (%,d), refresh %,d ms,"
+            + " flush %,d ms, segments %d, young GC %,d ms, old GC %,d ms%n",
+        idx.path("indexing").path("index_time_in_millis").asLong(),
+        idx.path("indexing").path("index_total").asLong(),
+        idx.path("merges").path("total_time_in_millis").asLong(),
+        idx.path("merges").path("total").asLong(),
+        idx.path("refresh").path("total_time_in_millis").asLong(),
+        idx.path("flush").path("total_time_in_millis").asLong(),
+        idx.path("segments").path("count").asLong(),
+        gc.path("young").path("collection_time_in_millis").asLong(),
+        gc.path("old").path("collection_time_in_millis").asLong());
+  }
+
+  /** CPU time of this JVM (all threads), in nanoseconds. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static void warmUp(ElasticsearchEventSink sink, GuardEvent template) throws Exception {
     List<GuardEvent> warm = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
       warm.add(event(template));
@@ -118,7 +187,7 @@ public final class SinkBenchmark {
     sink.flush();
   }
 
-  private static void callerCost(ElasticsearchServer es, ObjectNode template) throws Exception {
+  private static void callerCost(ElasticsearchServer es, GuardEvent template) throws Exception {
     ElasticsearchSinkConfig config =
         ElasticsearchSinkConfig.builder()
             .url(es.url())
@@ -153,7 +222,7 @@ public final class SinkBenchmark {
   }
 
   /** Times {@link #LATENCY_CALLS} single-event publishes at about 10,000 per second. */
-  private static long[] measurePublish(ElasticsearchEventSink sink, ObjectNode template)
+  private static long[] measurePublish(ElasticsearchEventSink sink, GuardEvent template)
       throws InterruptedException {
     List<List<GuardEvent>> batches = new ArrayList<>(LATENCY_CALLS);
     for (int i = 0; i < LATENCY_CALLS; i++) {
@@ -189,7 +258,7 @@ public final class SinkBenchmark {
    * Fills the queue to its bound while the sink waits for an Elasticsearch that accepts connections
    * but never answers, and measures the heap it holds.
    */
-  private static void queueMemory(ObjectNode template) throws Exception {
+  private static void queueMemory(GuardEvent template) throws Exception {
     int capacity = ElasticsearchSinkConfig.DEFAULT_QUEUE_CAPACITY;
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       ElasticsearchSinkConfig config =
@@ -206,7 +275,9 @@ public final class SinkBenchmark {
       long before = usedAfterGc(mem);
       List<GuardEvent> events = new ArrayList<>(capacity);
       for (int i = 0; i < capacity; i++) {
-        events.add(event(template));
+        // Every event parsed on its own, sharing nothing: what an application's events look like.
+        events.add(
+            GuardEvents.mapper().readValue(GuardEvents.toJson(event(template)), GuardEvent.class));
       }
       for (int i = 0; i < events.size(); i += 500) {
         sink.publish(new ArrayList<>(events.subList(i, i + 500)));
@@ -237,17 +308,48 @@ public final class SinkBenchmark {
     return mem.getHeapMemoryUsage().getUsed();
   }
 
-  private static ObjectNode fixture() throws Exception {
+  private static GuardEvent fixture() throws Exception {
     try (InputStream in =
-        SinkBenchmark.class.getClassLoader().getResourceAsStream("events/full-alert.json")) {
-      return (ObjectNode) GuardEvents.mapper().readTree(in);
+        SinkBenchmark.class
+            .getClassLoader()
+            .getResourceAsStream(
+                "events/" + System.getProperty("bench.event", "full-alert") + ".json")) {
+      return GuardEvents.mapper().readValue(in, GuardEvent.class);
     }
   }
 
-  private static GuardEvent event(ObjectNode template) {
-    ObjectNode copy = template.deepCopy();
-    copy.put("@timestamp", Instant.now().toString());
-    ((ObjectNode) copy.get("event")).put("id", UUID.randomUUID().toString());
-    return GuardEvents.mapper().convertValue(copy, GuardEvent.class);
+  /**
+   * A new event as the guard would build it: a fresh id and timestamp, the rest shared with the
+   * fixture (so that the producer's own cost stays what an application pays, not JSON-tree copies).
+   */
+  private static GuardEvent event(GuardEvent b) {
+    GuardEvent.Event e = b.event();
+    return new GuardEvent(
+        Instant.now().toString(),
+        new GuardEvent.Event(
+            System.getProperty("bench.ids", "v7").equals("v4")
+                ? UUID.randomUUID().toString()
+                : dev.llmguard.event.EventIds.next(),
+            e.kind(),
+            e.category(),
+            e.type(),
+            e.outcome(),
+            e.action(),
+            e.dataset(),
+            e.module(),
+            e.ingested(),
+            e.duration(),
+            e.riskScore(),
+            e.severity(),
+            e.reason()),
+        b.dataStream(),
+        b.service(),
+        b.labels(),
+        b.user(),
+        b.session(),
+        b.genAi(),
+        b.rule(),
+        b.threat(),
+        b.error());
   }
 }

@@ -132,6 +132,22 @@ public final class ElasticsearchServer implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /**
+   * CPU time used so far by the server's process tree (the launcher and the node's JVM), as the
+   * operating system reports it; 0 when the server is not running or the OS does not say.
+   */
+  public java.time.Duration cpuTime() {
+    if (process == null || !process.isAlive()) {
+      return java.time.Duration.ZERO;
+    }
+    ProcessHandle handle = process.toHandle();
+    java.time.Duration total = handle.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    for (ProcessHandle d : (Iterable<ProcessHandle>) handle.descendants()::iterator) {
+      total = total.plus(d.info().totalCpuDuration().orElse(java.time.Duration.ZERO));
+    }
+    return total;
+  }
+
   /** Stops the server (data kept); the same URL stops answering. */
   public void stop() {
     if (process == null) {

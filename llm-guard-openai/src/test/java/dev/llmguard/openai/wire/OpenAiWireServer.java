@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.llmguard.testkit.TestCertificate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -4,6 +4,7 @@ import com.openai.azure.AzureUrlPathMode;
 import com.openai.azure.credential.AzureApiKeyCredential;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.llmguard.testkit.TestCertificate;
 import java.time.Duration;
 
 /** Real SDK clients pointed at an {@link OpenAiWireServer}, trusting its test certificate. */

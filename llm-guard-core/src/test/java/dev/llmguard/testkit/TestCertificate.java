@@ -1,4 +1,4 @@
-package dev.llmguard.azure.wire;
+package dev.llmguard.testkit;
 
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -13,6 +13,7 @@ import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -23,19 +24,20 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A self-signed certificate for {@code localhost} / {@code 127.0.0.1}, made fresh in memory for
- * each test run, so no key material is checked in and nothing JVM-wide is touched.
+ * A self-signed EC certificate for {@code localhost} and {@code 127.0.0.1}, generated in memory at
+ * test time: no key material in the repository and no JVM-wide trust store change. Used by the
+ * provider adapters' tests to run the real SDK clients over HTTPS against local wire servers. Needs
+ * {@code org.bouncycastle:bcpkix-jdk18on} on the test class path.
  */
 public final class TestCertificate {
-
   private static final char[] PASSWORD = "llm-guard-test".toCharArray();
 
   private final X509Certificate certificate;
-  private final KeyPair keyPair;
+  private final KeyPair keys;
 
-  private TestCertificate(X509Certificate certificate, KeyPair keyPair) {
+  private TestCertificate(X509Certificate certificate, KeyPair keys) {
     this.certificate = certificate;
-    this.keyPair = keyPair;
+    this.keys = keys;
   }
 
   /** Generates an EC P-256 key and a certificate valid for one day. */
@@ -44,17 +46,17 @@ public final class TestCertificate {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
       gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
       KeyPair pair = gen.generateKeyPair();
-      X500Name subject = new X500Name("CN=localhost, O=llm-guard tests");
+      X500Name name = new X500Name("CN=localhost, O=llm-guard tests");
       Instant now = Instant.now();
-      JcaX509v3CertificateBuilder builder =
+      JcaX509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
-              subject,
+              name,
               BigInteger.valueOf(now.toEpochMilli()),
               Date.from(now.minus(Duration.ofMinutes(5))),
               Date.from(now.plus(Duration.ofDays(1))),
-              subject,
+              name,
               pair.getPublic());
-      builder.addExtension(
+      b.addExtension(
           Extension.subjectAlternativeName,
           false,
           new GeneralNames(
@@ -62,28 +64,28 @@ public final class TestCertificate {
                 new GeneralName(GeneralName.dNSName, "localhost"),
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1")
               }));
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       X509Certificate cert =
           new JcaX509CertificateConverter()
               .getCertificate(
-                  builder.build(
-                      new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+                  b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
       return new TestCertificate(cert, pair);
     } catch (Exception e) {
       throw new IllegalStateException("Cannot generate the test certificate", e);
     }
   }
 
+  /** The certificate itself. */
   public X509Certificate certificate() {
     return certificate;
   }
 
-  /** A server-side context presenting this certificate. */
+  /** The server side: presents this certificate. */
   public SSLContext serverContext() {
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setKeyEntry("server", keyPair.getPrivate(), PASSWORD, new X509Certificate[] {certificate});
+      ks.setKeyEntry("server", keys.getPrivate(), PASSWORD, new X509Certificate[] {certificate});
       KeyManagerFactory kmf =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, PASSWORD);
@@ -95,7 +97,7 @@ public final class TestCertificate {
     }
   }
 
-  /** A client-side trust manager factory that trusts this certificate only. */
+  /** The client side: a trust manager factory that trusts this certificate only. */
   public TrustManagerFactory trustManagerFactory() {
     try {
       KeyStore ts = KeyStore.getInstance("PKCS12");
@@ -107,6 +109,22 @@ public final class TestCertificate {
       return tmf;
     } catch (Exception e) {
       throw new IllegalStateException("Cannot build the client trust store", e);
+    }
+  }
+
+  /** The client side: trusts this certificate only. */
+  public X509TrustManager trustManager() {
+    return (X509TrustManager) trustManagerFactory().getTrustManagers()[0];
+  }
+
+  /** A client socket factory over {@link #trustManager()}. */
+  public javax.net.ssl.SSLSocketFactory clientSocketFactory() {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new javax.net.ssl.TrustManager[] {trustManager()}, new SecureRandom());
+      return ctx.getSocketFactory();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot build the client TLS context", e);
     }
   }
 }
