@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 
 /** The default detector set as the guard builds it, and realistic scan inputs around a text. */
 public final class DetectorSet {
@@ -99,5 +100,58 @@ public final class DetectorSet {
       }
     }
     return n;
+  }
+
+  /**
+   * Scan inputs around equal but distinct {@code String} instances of one or more texts, handed out
+   * in turn. A benchmark that scanned one instance every time would let per-instance caches (such
+   * as the normaliser's per-thread last result) skip work a real call always does; handing out
+   * another instance each time makes every scan see a text it did not see last time, without
+   * allocating in the measured code. With several texts ({@code variants}), the CPU cannot learn
+   * the branches of one short text by heart either, as it does when one 1 KB text is scanned over
+   * and over. Not thread-safe: one per benchmark state.
+   */
+  public static final class Alternating {
+    private final ScanInput[] inputs;
+    private int next;
+
+    private Alternating(ScanInput[] inputs) {
+      this.inputs = inputs;
+    }
+
+    /** Inputs built by {@code build} around {@code text} and around a distinct copy of it. */
+    public static Alternating of(String text, Function<String, ScanInput> build) {
+      return of(List.of(text), build);
+    }
+
+    /** Inputs built by {@code build} around each text and around a distinct copy of each. */
+    public static Alternating of(List<String> texts, Function<String, ScanInput> build) {
+      ScanInput[] inputs = new ScanInput[texts.size() * 2];
+      for (int i = 0; i < texts.size(); i++) {
+        inputs[2 * i] = build.apply(texts.get(i));
+        inputs[2 * i + 1] = build.apply(new String(texts.get(i).toCharArray()));
+      }
+      return new Alternating(inputs);
+    }
+
+    /** Inputs for {@code variants} variants of the text {@code name} of {@code size} chars. */
+    public static Alternating of(
+        String name, int size, int variants, Function<String, ScanInput> build) {
+      if (variants < 1) {
+        throw new IllegalArgumentException("variants must be at least 1 but was " + variants);
+      }
+      List<String> texts = new ArrayList<>();
+      for (int v = 0; v < variants; v++) {
+        texts.add(Texts.of(name, size, v));
+      }
+      return of(texts, build);
+    }
+
+    /** The next input, never the one handed out last. */
+    public ScanInput next() {
+      ScanInput in = inputs[next];
+      next = next + 1 == inputs.length ? 0 : next + 1;
+      return in;
+    }
   }
 }

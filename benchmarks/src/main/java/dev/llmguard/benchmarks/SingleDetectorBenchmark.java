@@ -2,7 +2,6 @@ package dev.llmguard.benchmarks;
 
 import dev.llmguard.spi.Detector;
 import dev.llmguard.spi.Phase;
-import dev.llmguard.spi.ScanInput;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +17,9 @@ import org.openjdk.jmh.annotations.State;
  * One detector at a time, in every phase it supports, to see which one dominates the set. The
  * default {@code detector} values are this module's own; pass every id with {@code -p
  * detector=a,b,c} (the ids are printed by {@code java -cp benchmarks.jar
- * dev.llmguard.benchmarks.ListDetectors}).
+ * dev.llmguard.benchmarks.ListDetectors}). Like {@link DetectorSetBenchmark}, each invocation scans
+ * the other of two equal but distinct {@code String} instances, so no per-instance cache hides the
+ * cost of folding the text.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,21 +35,28 @@ public class SingleDetectorBenchmark {
   @Param({"prose", "near-misses"})
   public String input;
 
+  /**
+   * How many different texts of each kind the scans rotate through: 1 scans one text (as two
+   * distinct instances); more gives figures closer to a stream of different prompts, since the CPU
+   * cannot learn one short text by heart.
+   */
+  @Param({"1"})
+  public int variants;
+
   private List<Detector> one;
-  private ScanInput promptInput;
-  private ScanInput responseInput;
+  private DetectorSet.Alternating promptInputs;
+  private DetectorSet.Alternating responseInputs;
 
   @Setup
   public void setUp() {
     one = List.of(DetectorSet.byId(detector));
-    String text = Texts.of(input, size);
-    promptInput = DetectorSet.promptInput(text);
-    responseInput = DetectorSet.responseInput(text);
+    promptInputs = DetectorSet.Alternating.of(input, size, variants, DetectorSet::promptInput);
+    responseInputs = DetectorSet.Alternating.of(input, size, variants, DetectorSet::responseInput);
   }
 
   @Benchmark
   public int scan() {
-    return DetectorSet.scan(one, Phase.PROMPT, promptInput)
-        + DetectorSet.scan(one, Phase.RESPONSE, responseInput);
+    return DetectorSet.scan(one, Phase.PROMPT, promptInputs.next())
+        + DetectorSet.scan(one, Phase.RESPONSE, responseInputs.next());
   }
 }

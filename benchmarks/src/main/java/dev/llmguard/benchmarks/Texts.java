@@ -93,6 +93,26 @@ public final class Texts {
     };
   }
 
+  /**
+   * Variant {@code variant} of the text called {@code name}, of exactly {@code size} chars: the
+   * same kind of text with other content (other sentences, other random runs, the near-misses from
+   * another starting point); variant 0 is {@link #of(String, int)}. Texts made of one repeated unit
+   * have a single variant.
+   *
+   * @throws IllegalArgumentException for a name not in {@link #NAMES}
+   */
+  public static String of(String name, int size, int variant) {
+    if (variant == 0) {
+      return of(name, size);
+    }
+    return switch (name) {
+      case "prose" -> prose(size, 42 + variant);
+      case "base64-runs" -> base64(size, 7 + variant);
+      case "near-misses" -> nearMisses(size, variant);
+      default -> of(name, size);
+    };
+  }
+
   /** Ordinary prose: shuffled sentences, paragraphs of three to six sentences. */
   public static String prose(int size, long seed) {
     Random random = new Random(seed);
@@ -145,8 +165,12 @@ public final class Texts {
   }
 
   private static String nearMisses(int size) {
+    return nearMisses(size, 0);
+  }
+
+  private static String nearMisses(int size, int first) {
     StringBuilder sb = new StringBuilder(size + 64);
-    int i = 0;
+    int i = first;
     while (sb.length() < size) {
       sb.append(NEAR_MISSES[i++ % NEAR_MISSES.length]);
     }

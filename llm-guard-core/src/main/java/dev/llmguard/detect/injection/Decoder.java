@@ -1,11 +1,12 @@
 package dev.llmguard.detect.injection;
 
 import dev.llmguard.detect.text.Evidence;
+import dev.llmguard.detect.text.TextNormalizer;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -14,6 +15,11 @@ import java.util.function.ToDoubleFunction;
  * #MAX_PAYLOAD} chars), must look like text, and is handed to the scanner; a payload that scores is
  * a signal in family {@code encoded}, spanning the encoded run (or the whole text for whole-text
  * encodings). Not thread-safe: one instance per scan.
+ *
+ * <p>Candidates are decoded into per-thread buffers and checked there (strict UTF-8, mostly
+ * printable, some letters and a space) before any string is made, so the many runs that decode to
+ * binary noise (hashes, keys, images) cost one pass over their chars and no allocation: every
+ * candidate can be tried, and the work stays linear in the text length.
  */
 final class Decoder {
   static final int MAX_PAYLOAD = 4096;
@@ -21,10 +27,113 @@ final class Decoder {
   private static final int MIN_HEX = 20;
   private static final double PAYLOAD_MIN_SCORE = 0.3;
 
-  private final ToDoubleFunction<String> scanner;
+  /** Class bits of chars below 128. */
+  private static final byte[] CLASS = new byte[128];
+
+  private static final byte BASE64 = 1;
+  private static final byte HEX = 2;
+  private static final byte UPPER = 4;
+  private static final byte LOWER = 8;
+
+  /** Base64 value of chars below 128 (both alphabets: {@code +/} and {@code -_}), or -1. */
+  private static final byte[] BASE64_VALUE = new byte[128];
+
+  /** Hex value of chars below 128, or -1. */
+  private static final byte[] HEX_VALUE = new byte[128];
+
+  private static final int MAX_RETAINED = TextNormalizer.MAX_RETAINED_CHARS;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  static {
+    java.util.Arrays.fill(BASE64_VALUE, (byte) -1);
+    java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int v = 0; v < 64; v++) {
+      char c = alphabet.charAt(v);
+      BASE64_VALUE[c] = (byte) v;
+      CLASS[c] |= BASE64;
+      if (c >= 'A' && c <= 'Z') {
+        CLASS[c] |= UPPER;
+      } else if (c >= 'a' && c <= 'z') {
+        CLASS[c] |= LOWER;
+      }
+    }
+    BASE64_VALUE['-'] = 62;
+    BASE64_VALUE['_'] = 63;
+    CLASS['-'] |= BASE64;
+    CLASS['_'] |= BASE64;
+    String hex = "0123456789abcdef";
+    for (int v = 0; v < 16; v++) {
+      HEX_VALUE[hex.charAt(v)] = (byte) v;
+      HEX_VALUE[Character.toUpperCase(hex.charAt(v))] = (byte) v;
+      CLASS[hex.charAt(v)] |= HEX;
+      CLASS[Character.toUpperCase(hex.charAt(v))] |= HEX;
+    }
+  }
+
+  /** Reused per thread: decoded bytes and the chars they decode to. */
+  static final class Scratch {
+    byte[] bytes = new byte[256];
+    char[] chars = new char[256];
+    char[] text = new char[256];
+
+    /** Replaces malformed input, as {@code new String(bytes, UTF_8)} does. */
+    final CharsetDecoder lenient =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
+
+    /**
+     * The first {@code len} bytes decoded as UTF-8 with malformed input replaced, into the chars
+     * buffer (UTF-8 never gives more chars than bytes).
+     */
+    CharSequence lenientUtf8(byte[] in, int len) {
+      CharBuffer out = CharBuffer.wrap(chars(len), 0, len);
+      lenient.reset();
+      lenient.decode(ByteBuffer.wrap(in, 0, len), out, true);
+      lenient.flush(out);
+      return CharBuffer.wrap(chars, 0, out.position());
+    }
+
+    /**
+     * The chars of {@code s} in an array (arrays read faster than strings): a reused one, or for a
+     * text beyond {@link TextNormalizer#MAX_RETAINED_CHARS} one of its own.
+     */
+    char[] text(String s) {
+      int n = s.length();
+      char[] out = text;
+      if (out.length < n) {
+        out = new char[n > MAX_RETAINED ? n : Math.max(n, Math.min(MAX_RETAINED, out.length * 2))];
+        if (n <= MAX_RETAINED) {
+          text = out;
+        }
+      }
+      s.getChars(0, n, out, 0);
+      return out;
+    }
+
+    byte[] bytes(int capacity) {
+      if (bytes.length < capacity) {
+        bytes = new byte[Math.max(capacity, bytes.length * 2)];
+      }
+      return bytes;
+    }
+
+    char[] chars(int capacity) {
+      if (chars.length < capacity) {
+        chars = new char[Math.max(capacity, chars.length * 2)];
+      }
+      return chars;
+    }
+  }
+
+  private final ToDoubleFunction<CharSequence> scanner;
+  private final Scratch scratch = SCRATCH.get();
   private int budget;
 
-  Decoder(int budget, ToDoubleFunction<String> scanner) {
+  Decoder(int budget, ToDoubleFunction<CharSequence> scanner) {
     this.budget = budget;
     this.scanner = scanner;
   }
@@ -35,7 +144,7 @@ final class Decoder {
    * instructions, prompt …), found by the phrase matcher.
    */
   void scan(String text, Evidence ev, boolean rot13Cue, boolean reversedCue) {
-    base64AndHex(text, ev);
+    base64AndHex(scratch.text(text), text.length(), ev);
     if (budget > 0 && countPercentEscapes(text) >= 6) {
       payload("url-encoded", urlDecode(text), 0, text.length(), ev);
     }
@@ -45,17 +154,22 @@ final class Decoder {
     if (budget > 0 && reversedCue) {
       String tail =
           text.length() > MAX_PAYLOAD ? text.substring(text.length() - MAX_PAYLOAD) : text;
-      payload("reversed", new StringBuilder(tail).reverse().toString(), 0, text.length(), ev);
+      // StringBuilder.reverse keeps surrogate pairs in order.
+      payload("reversed", new StringBuilder(tail).reverse(), 0, text.length(), ev);
     }
   }
 
-  private void payload(String kind, String decoded, int start, int end, Evidence ev) {
+  /**
+   * Scans {@code decoded} (often a view of the scratch buffer: consumed before the next decode)
+   * when the budget allows.
+   */
+  private void payload(String kind, CharSequence decoded, int start, int end, Evidence ev) {
     if (budget <= 0 || decoded == null) {
       return;
     }
     budget--;
     if (decoded.length() > MAX_PAYLOAD) {
-      decoded = decoded.substring(0, MAX_PAYLOAD);
+      decoded = decoded.subSequence(0, MAX_PAYLOAD);
     }
     double s = scanner.applyAsDouble(decoded);
     if (s >= PAYLOAD_MIN_SCORE) {
@@ -63,136 +177,191 @@ final class Decoder {
     }
   }
 
-  private void base64AndHex(String text, Evidence ev) {
-    int n = text.length();
+  private static int classOf(char c) {
+    return c < 128 ? CLASS[c] : 0;
+  }
+
+  private void base64AndHex(char[] text, int n, Evidence ev) {
     int i = 0;
     while (i < n && budget > 0) {
-      char c = text.charAt(i);
-      if (!isBase64(c)) {
+      char c = text[i];
+      if ((classOf(c) & BASE64) == 0) {
         i++;
         continue;
       }
       int s = i;
-      boolean upper = false;
-      boolean lower = false;
-      boolean nonHex = false;
-      while (i < n && isBase64(text.charAt(i))) {
-        char d = text.charAt(i);
-        upper |= d >= 'A' && d <= 'Z';
-        lower |= d >= 'a' && d <= 'z';
-        nonHex |= !isHex(d);
+      int seen = 0;
+      int cls;
+      while (i < n && ((cls = classOf(text[i])) & BASE64) != 0) {
+        // Non-hex chars are marked by the absence of HEX: collect its complement.
+        seen |= cls | ((cls & HEX) == 0 ? 16 : 0);
         i++;
       }
       int e = i;
-      while (i < n && text.charAt(i) == '=' && i - e < 2) {
+      while (i < n && text[i] == '=' && i - e < 2) {
         i++;
       }
       int len = e - s;
+      boolean nonHex = (seen & 16) != 0;
       if (!nonHex && len >= MIN_HEX && len % 2 == 0) {
         payload("hex", hexDecode(text, s, Math.min(e, s + MAX_PAYLOAD * 2)), s, e, ev);
-      } else if (len >= MIN_BASE64 && upper && lower) {
-        payload(
-            "base64",
-            base64Decode(text.substring(s, Math.min(e, s + MAX_PAYLOAD * 4 / 3))),
-            s,
-            i,
-            ev);
+      } else if (len >= MIN_BASE64 && (seen & UPPER) != 0 && (seen & LOWER) != 0) {
+        payload("base64", base64Decode(text, s, Math.min(e, s + MAX_PAYLOAD * 4 / 3)), s, i, ev);
       }
     }
     // Space-separated hex bytes: "69 67 6e 6f 72 65".
     if (budget > 0) {
-      spacedHex(text, ev);
+      spacedHex(text, n, ev);
     }
   }
 
-  private void spacedHex(String text, Evidence ev) {
-    int n = text.length();
+  private void spacedHex(char[] text, int n, Evidence ev) {
     int i = 0;
     while (i + 1 < n && budget > 0) {
-      // Only where a word starts, count "xx " pairs first; build a payload only for 8 or more.
-      if (i > 0 && text.charAt(i - 1) != ' ' || !isHex(text.charAt(i))) {
+      // Only where a word starts, count "xx " pairs first; decode only for 8 or more.
+      if (i > 0 && text[i - 1] != ' ' || !isHex(text[i])) {
         i++;
         continue;
       }
       int k = i;
       int pairs = 0;
       while (k + 1 < n
-          && isHex(text.charAt(k))
-          && isHex(text.charAt(k + 1))
-          && (k + 2 >= n || text.charAt(k + 2) == ' ')) {
+          && isHex(text[k])
+          && isHex(text[k + 1])
+          && (k + 2 >= n || text[k + 2] == ' ')) {
         pairs++;
         k += 3;
       }
       if (pairs >= 8) {
-        StringBuilder hex = new StringBuilder(Math.min(pairs, MAX_PAYLOAD) * 2);
-        for (int p = i; p < k && hex.length() < MAX_PAYLOAD * 2; p += 3) {
-          hex.append(text, p, p + 2);
+        int count = Math.min(pairs, MAX_PAYLOAD);
+        byte[] b = scratch.bytes(count);
+        for (int p = 0; p < count; p++) {
+          b[p] = hexByte(text[i + 3 * p], text[i + 3 * p + 1]);
         }
-        payload("hex", hexDecode(hex, 0, hex.length()), i, Math.min(n, k), ev);
+        payload("hex", asText(b, count), i, Math.min(n, k), ev);
       }
       i = Math.max(i + 1, k);
     }
   }
 
-  private static boolean isBase64(char c) {
-    return c >= 'A' && c <= 'Z'
-        || c >= 'a' && c <= 'z'
-        || c >= '0' && c <= '9'
-        || c == '+'
-        || c == '/'
-        || c == '-'
-        || c == '_';
-  }
-
   private static boolean isHex(char c) {
-    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    return (classOf(c) & HEX) != 0;
   }
 
-  static String base64Decode(String run) {
-    String s = run.replace('-', '+').replace('_', '/');
-    int pad = (4 - s.length() % 4) % 4;
-    if (pad == 3) {
-      s = s.substring(0, s.length() - 1);
-      pad = 0;
-    }
-    try {
-      byte[] bytes = Base64.getDecoder().decode(s + "=".repeat(pad));
-      return asText(bytes);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+  private static byte hexByte(char high, char low) {
+    return (byte) (HEX_VALUE[high] * 16 + HEX_VALUE[low]);
   }
 
-  static String hexDecode(CharSequence s, int from, int to) {
-    byte[] b = new byte[(to - from) / 2];
-    for (int k = 0; k < b.length; k++) {
-      b[k] =
-          (byte)
-              (Character.digit(s.charAt(from + 2 * k), 16) * 16
-                  + Character.digit(s.charAt(from + 2 * k + 1), 16));
+  /**
+   * Decodes the base64 run {@code s[from, to)} (standard or URL-safe alphabet, padding optional, a
+   * dangling last char ignored) as text, or null when it is not text.
+   */
+  CharSequence base64Decode(char[] s, int from, int to) {
+    int len = to - from;
+    if (len % 4 == 1) {
+      len--;
     }
-    return asText(b);
+    byte[] b = scratch.bytes(len / 4 * 3 + 2);
+    int out = 0;
+    int at = from;
+    int end = from + len;
+    for (; at + 4 <= end; at += 4) {
+      int bits =
+          BASE64_VALUE[s[at]] << 18
+              | BASE64_VALUE[s[at + 1]] << 12
+              | BASE64_VALUE[s[at + 2]] << 6
+              | BASE64_VALUE[s[at + 3]];
+      b[out++] = (byte) (bits >> 16);
+      b[out++] = (byte) (bits >> 8);
+      b[out++] = (byte) bits;
+    }
+    int rest = end - at;
+    if (rest >= 2) {
+      int bits = BASE64_VALUE[s[at]] << 18 | BASE64_VALUE[s[at + 1]] << 12;
+      if (rest == 3) {
+        bits |= BASE64_VALUE[s[at + 2]] << 6;
+      }
+      b[out++] = (byte) (bits >> 16);
+      if (rest == 3) {
+        b[out++] = (byte) (bits >> 8);
+      }
+    }
+    return asText(b, out);
   }
 
-  /** Strict UTF-8 that is mostly printable with some letters and spaces, else null. */
-  static String asText(byte[] bytes) {
-    String s;
-    try {
-      s =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (CharacterCodingException e) {
-      return null;
+  /** Decodes the hex run {@code s[from, to)} (even length) as text, or null. */
+  CharSequence hexDecode(char[] s, int from, int to) {
+    int count = (to - from) / 2;
+    byte[] b = scratch.bytes(count);
+    for (int k = 0; k < count; k++) {
+      b[k] = hexByte(s[from + 2 * k], s[from + 2 * k + 1]);
     }
+    return asText(b, count);
+  }
+
+  /**
+   * The first {@code len} bytes as strict UTF-8 that is mostly printable with some letters and
+   * spaces, else null. Decodes and checks in the scratch buffer and returns a view of it, valid
+   * until the next decode on this thread.
+   */
+  CharSequence asText(byte[] bytes, int len) {
+    char[] out = scratch.chars(len);
+    int n = 0;
     int printable = 0;
     int letters = 0;
     int spaces = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+    int i = 0;
+    while (i < len) {
+      int b0 = bytes[i] & 0xFF;
+      int cp;
+      if (b0 < 0x80) {
+        cp = b0;
+        i++;
+      } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+        if (i + 1 >= len || !isContinuation(bytes[i + 1])) {
+          return null;
+        }
+        cp = (b0 & 0x1F) << 6 | bytes[i + 1] & 0x3F;
+        i += 2;
+      } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        if (i + 2 >= len || !isContinuation(bytes[i + 1]) || !isContinuation(bytes[i + 2])) {
+          return null;
+        }
+        int b1 = bytes[i + 1] & 0xFF;
+        if (b0 == 0xE0 && b1 < 0xA0 || b0 == 0xED && b1 > 0x9F) {
+          return null; // overlong, or a surrogate
+        }
+        cp = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | bytes[i + 2] & 0x3F;
+        i += 3;
+      } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        if (i + 3 >= len
+            || !isContinuation(bytes[i + 1])
+            || !isContinuation(bytes[i + 2])
+            || !isContinuation(bytes[i + 3])) {
+          return null;
+        }
+        int b1 = bytes[i + 1] & 0xFF;
+        if (b0 == 0xF0 && b1 < 0x90 || b0 == 0xF4 && b1 > 0x8F) {
+          return null; // overlong, or beyond U+10FFFF
+        }
+        cp =
+            (b0 & 0x07) << 18
+                | (b1 & 0x3F) << 12
+                | (bytes[i + 2] & 0x3F) << 6
+                | bytes[i + 3] & 0x3F;
+        i += 4;
+      } else {
+        return null;
+      }
+      if (cp >= 0x10000) {
+        // A surrogate pair: neither half is a letter, both are printable.
+        out[n++] = Character.highSurrogate(cp);
+        out[n++] = Character.lowSurrogate(cp);
+        printable += 2;
+        continue;
+      }
+      char c = (char) cp;
+      out[n++] = c;
       if (c == ' ') {
         spaces++;
       }
@@ -203,9 +372,13 @@ final class Decoder {
         printable++;
       }
     }
-    return s.length() > 0 && printable >= 0.9 * s.length() && letters >= 4 && spaces >= 1
-        ? s
+    return n > 0 && printable >= 0.9 * n && letters >= 4 && spaces >= 1
+        ? CharBuffer.wrap(out, 0, n)
         : null;
+  }
+
+  private static boolean isContinuation(byte b) {
+    return (b & 0xC0) == 0x80;
   }
 
   private static int countPercentEscapes(String text) {
@@ -218,28 +391,56 @@ final class Decoder {
     return count;
   }
 
-  static String urlDecode(String text) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length());
+  /**
+   * Percent escapes and {@code +} decoded, other chars as their UTF-8 bytes (a lone surrogate as
+   * {@code ?}), the bytes read as UTF-8 with malformed input replaced; returned as a view of the
+   * scratch buffer, valid until the next decode on this thread.
+   */
+  CharSequence urlDecode(String text) {
     int n = Math.min(text.length(), MAX_PAYLOAD * 3);
+    byte[] out = scratch.bytes(n * 3);
+    int len = 0;
+    int high = 0;
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
       if (c == '%' && i + 2 < n && isHex(text.charAt(i + 1)) && isHex(text.charAt(i + 2))) {
-        out.write(
-            Character.digit(text.charAt(i + 1), 16) * 16 + Character.digit(text.charAt(i + 2), 16));
+        byte b = hexByte(text.charAt(i + 1), text.charAt(i + 2));
+        high |= b & 0x80;
+        out[len++] = b;
         i += 2;
       } else if (c == '+') {
-        out.write(' ');
+        out[len++] = ' ';
+      } else if (c < 0x80) {
+        out[len++] = (byte) c;
+      } else if (c < 0x800) {
+        high = 0x80;
+        out[len++] = (byte) (0xC0 | c >> 6);
+        out[len++] = (byte) (0x80 | c & 0x3F);
+      } else if (Character.isSurrogate(c)) {
+        out[len++] = '?';
       } else {
-        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        out.write(b, 0, b.length);
+        high = 0x80;
+        out[len++] = (byte) (0xE0 | c >> 12);
+        out[len++] = (byte) (0x80 | c >> 6 & 0x3F);
+        out[len++] = (byte) (0x80 | c & 0x3F);
       }
     }
-    return new String(out.toByteArray(), StandardCharsets.UTF_8);
+    char[] chars = scratch.chars(len);
+    if (high != 0) {
+      return scratch.lenientUtf8(out, len);
+    }
+    for (int i = 0; i < len; i++) {
+      chars[i] = (char) out[i];
+    }
+    return CharBuffer.wrap(chars, 0, len);
   }
 
-  static String rot13(String text) {
+  /**
+   * The first {@value #MAX_PAYLOAD} chars with ASCII letters rotated by 13, in the scratch buffer.
+   */
+  CharSequence rot13(String text) {
     int n = Math.min(text.length(), MAX_PAYLOAD);
-    char[] out = new char[n];
+    char[] out = scratch.chars(n);
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
       if (c >= 'a' && c <= 'z') {
@@ -249,6 +450,6 @@ final class Decoder {
       }
       out[i] = c;
     }
-    return new String(out);
+    return CharBuffer.wrap(out, 0, n);
   }
 }

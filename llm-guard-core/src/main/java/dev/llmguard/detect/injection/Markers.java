@@ -86,20 +86,33 @@ final class Markers {
 
   private static final int FLOOD_RUN = 24;
 
+  /** Chars below 128 that can start a marker or a fake delimiter. */
+  private static final boolean[] CANDIDATE = new boolean[128];
+
+  static {
+    for (char c : "<[#\n%=*->".toCharArray()) {
+      CANDIDATE[c] = true;
+    }
+  }
+
   static void scan(NormalizedText t, Evidence ev) {
     int n = t.length();
     boolean delimiterSeen = false;
     for (int i = 0; i < n; i++) {
       char c = t.charAt(i);
+      if (i != 0 && (c >= 128 || !CANDIDATE[c])) {
+        // Nothing below can happen at this char: skip the checks.
+        continue;
+      }
       switch (c) {
-        case '<' -> check(t, i, LT, ev);
-        case '[' -> check(t, i, BRACKET, ev);
-        case '#' -> check(t, i, HASH, ev);
-        case '\n' -> check(t, i + 1, LINE, ev);
+        case '<' -> check(t, i, LT, LT_OPENINGS, ev);
+        case '[' -> check(t, i, BRACKET, BRACKET_OPENINGS, ev);
+        case '#' -> check(t, i, HASH, HASH_OPENINGS, ev);
+        case '\n' -> check(t, i + 1, LINE, LINE_OPENINGS, ev);
         default -> {}
       }
       if (i == 0) {
-        check(t, 0, LINE, ev);
+        check(t, 0, LINE, LINE_OPENINGS, ev);
       }
       if (!delimiterSeen
           && (c == '%' || c == '=' || c == '*' || c == '-' || c == '>' || c == '#')
@@ -120,7 +133,50 @@ final class Markers {
     flood(t, ev);
   }
 
-  private static void check(NormalizedText t, int at, Marker[] markers, Evidence ev) {
+  /**
+   * Per marker group, the (first, second) char pairs that start one of its markers, as a bit set
+   * over {@code first * 128 + second}; null (no filter) if a marker is shorter or not ASCII.
+   */
+  private static long[] openings(Marker[] group) {
+    long[] bits = new long[128 * 128 / 64];
+    for (Marker m : group) {
+      if (m.text().length() < 2 || m.text().charAt(0) >= 128 || m.text().charAt(1) >= 128) {
+        return null;
+      }
+      int pair = m.text().charAt(0) * 128 + m.text().charAt(1);
+      bits[pair >>> 6] |= 1L << pair;
+    }
+    return bits;
+  }
+
+  private static final long[] LT_OPENINGS = openings(LT);
+  private static final long[] BRACKET_OPENINGS = openings(BRACKET);
+  private static final long[] HASH_OPENINGS = openings(HASH);
+  private static final long[] LINE_OPENINGS = openings(LINE);
+
+  /** Whether some marker of the group with opening pairs {@code bits} can start at {@code at}. */
+  private static boolean mayStart(NormalizedText t, int at, long[] bits) {
+    if (bits == null) {
+      return true;
+    }
+    if (at < 0 || at + 1 >= t.length()) {
+      return false;
+    }
+    char c0 = t.charAt(at);
+    char c1 = t.charAt(at + 1);
+    if (c0 >= 128 || c1 >= 128) {
+      return false;
+    }
+    int pair = c0 * 128 + c1;
+    return (bits[pair >>> 6] & 1L << pair) != 0;
+  }
+
+  private static void check(
+      NormalizedText t, int at, Marker[] markers, long[] openings, Evidence ev) {
+    // Most '<', '[' and line starts open no marker: two chars tell.
+    if (!mayStart(t, at, openings)) {
+      return;
+    }
     for (Marker m : markers) {
       if (startsWith(t, at, m.text())) {
         ev.add(

@@ -267,9 +267,9 @@ public final class PromptInjectionDetector implements Detector {
   }
 
   /** Scans a decoded payload; returns its own score. */
-  private double scanPayload(String payload) {
+  private double scanPayload(CharSequence payload) {
     Evidence sub = new Evidence();
-    scanFolded(TextNormalizer.fold(payload), sub);
+    scanFolded(TextNormalizer.foldDecoded(payload), sub);
     return sub.score(CONTEXT, GATE);
   }
 
@@ -282,7 +282,7 @@ public final class PromptInjectionDetector implements Detector {
   /** Adds the signals of {@code nt} to {@code ev}; returns the decoder cues seen. */
   private static int scanFolded(NormalizedText nt, Evidence ev) {
     int cues = 0;
-    for (PhraseMatcher.Hit h : MATCHER.match(MATCHER.words(nt))) {
+    for (PhraseMatcher.Hit h : MATCHER.match(nt)) {
       switch (h.rule().family()) {
         case "cue-rot13" -> cues |= ROT13_CUE;
         case "cue-reversed" -> cues |= REVERSED_CUE;
@@ -301,11 +301,7 @@ public final class PromptInjectionDetector implements Detector {
 
   private static String signalNames(Evidence ev) {
     StringBuilder sb = new StringBuilder();
-    java.util.Set<String> seen = new java.util.LinkedHashSet<>();
-    for (Evidence.Signal s : ev.signals()) {
-      seen.add(s.name());
-    }
-    for (String s : seen) {
+    for (String s : ev.signalNames()) {
       if (sb.length() > 0) {
         sb.append(',');
       }

@@ -11,7 +11,6 @@ import dev.llmguard.spi.Detector;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -94,11 +93,7 @@ public final class JailbreakDetector implements Detector {
       return List.of();
     }
     List<String> families = ev.topFamilies(3);
-    Set<String> names = new LinkedHashSet<>();
-    for (Evidence.Signal s : ev.signals()) {
-      names.add(s.name());
-    }
-    String signals = String.join(",", names);
+    String signals = String.join(",", ev.signalNames());
     return List.of(
         Finding.builder(ID, Category.JAILBREAK)
             .score(score)
@@ -123,7 +118,7 @@ public final class JailbreakDetector implements Detector {
   static double corroborated(Evidence ev, double score) {
     int core = 0;
     boolean persona = false;
-    for (String family : ev.families().keySet()) {
+    for (String family : ev.familyNames()) {
       if (CONTEXT.contains(family)) {
         persona |= family.equals("persona");
       } else {
@@ -145,7 +140,7 @@ public final class JailbreakDetector implements Detector {
   Evidence analyse(String text) {
     Evidence ev = new Evidence();
     NormalizedText nt = TextNormalizer.normalize(text);
-    for (PhraseMatcher.Hit h : MATCHER.match(MATCHER.words(nt))) {
+    for (PhraseMatcher.Hit h : MATCHER.match(nt)) {
       ev.add(h, nt);
     }
     for (String m : RAW_MARKERS) {

@@ -2,9 +2,11 @@ package dev.llmguard.detect.text;
 
 import dev.llmguard.spi.Span;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Weak and strong signals collected while scanning one text, combined into a graded score.
@@ -12,6 +14,11 @@ import java.util.Map;
  * <p>Within a family of signals only the strongest counts fully and the second strongest adds a
  * quarter of its weight (five paraphrases of the same idea are one idea); families combine as
  * independent evidence, {@code 1 - Π(1 - family)}. Not thread-safe: one instance per scan.
+ *
+ * <p>Signals are kept in primitive arrays, in chunks allocated as signals arrive (nothing for a
+ * text without signals, nothing copied when more come), and the per-family maxima are kept up to
+ * date as signals arrive, so that scoring allocates nothing; families are always visited in the
+ * order they were first seen, which keeps every score bit-for-bit reproducible.
  */
 public final class Evidence {
 
@@ -19,13 +26,92 @@ public final class Evidence {
   public record Signal(String name, String family, double weight, int start, int end) {}
 
   private static final int MAX_SIGNALS = 256;
-  private final List<Signal> signals = new ArrayList<>();
+
+  /** Signals are stored in chunks of this many, allocated as needed and never copied. */
+  private static final int CHUNK = 16;
+
+  private int count;
+
+  /** Per signal: its span packed as {@code start << 32 | end}. */
+  private long[][] spans;
+
+  /** Per signal: the index of its name in {@link #names} and of its family, packed. */
+  private int[][] ids;
+
+  private double[][] weights;
+
+  /** The distinct signal names, in the order they were first added. */
+  private final List<String> names = new ArrayList<>(0);
+
+  private int familyCount;
+  private String[] families;
+
+  /** Per family, the strongest and the second strongest distinct weight. */
+  private double[] top;
+
+  private double[] second;
 
   /** Adds a signal whose range is in original-text offsets. */
   public void add(String name, String family, double weight, int start, int end) {
-    if (signals.size() < MAX_SIGNALS && weight > 0) {
-      signals.add(new Signal(name, family, Math.min(weight, 0.99), start, end));
+    if (count >= MAX_SIGNALS || !(weight > 0)) {
+      return;
     }
+    int chunk = count / CHUNK;
+    int at = count % CHUNK;
+    if (at == 0) {
+      if (spans == null) {
+        int chunks = MAX_SIGNALS / CHUNK;
+        spans = new long[chunks][];
+        ids = new int[chunks][];
+        weights = new double[chunks][];
+      }
+      spans[chunk] = new long[CHUNK];
+      ids[chunk] = new int[CHUNK];
+      weights[chunk] = new double[CHUNK];
+    }
+    double w = Math.min(weight, 0.99);
+    int f = familyIndex(family);
+    spans[chunk][at] = (long) start << 32 | (end & 0xFFFF_FFFFL);
+    ids[chunk][at] = nameIndex(name) << 16 | f;
+    weights[chunk][at] = w;
+    count++;
+    if (w > top[f]) {
+      second[f] = top[f];
+      top[f] = w;
+    } else if (w > second[f] && !(w == top[f])) {
+      second[f] = w;
+    }
+  }
+
+  private int nameIndex(String name) {
+    for (int k = names.size() - 1; k >= 0; k--) {
+      String known = names.get(k);
+      if (known == name || known.equals(name)) {
+        return k;
+      }
+    }
+    names.add(name);
+    return names.size() - 1;
+  }
+
+  private int familyIndex(String family) {
+    for (int f = 0; f < familyCount; f++) {
+      if (families[f] == family || families[f].equals(family)) {
+        return f;
+      }
+    }
+    if (families == null || familyCount == families.length) {
+      int size = families == null ? 4 : familyCount * 2;
+      families = families == null ? new String[size] : Arrays.copyOf(families, size);
+      top = top == null ? new double[size] : Arrays.copyOf(top, size);
+      second = second == null ? new double[size] : Arrays.copyOf(second, size);
+    }
+    families[familyCount] = family;
+    return familyCount++;
+  }
+
+  private long span(int i) {
+    return spans[i / CHUNK][i % CHUNK];
   }
 
   /** Adds a phrase hit, mapping its folded offsets back to the original. */
@@ -39,33 +125,52 @@ public final class Evidence {
   }
 
   public boolean isEmpty() {
-    return signals.isEmpty();
+    return count == 0;
   }
 
   public List<Signal> signals() {
-    return List.copyOf(signals);
+    List<Signal> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int id = ids[i / CHUNK][i % CHUNK];
+      long span = span(i);
+      out.add(
+          new Signal(
+              names.get(id >>> 16),
+              families[id & 0xFFFF],
+              weights[i / CHUNK][i % CHUNK],
+              (int) (span >> 32),
+              (int) span));
+    }
+    return List.copyOf(out);
+  }
+
+  /** The names of the signals, each once, in the order they were first added. */
+  public List<String> signalNames() {
+    return new ArrayList<>(names);
+  }
+
+  /** The combined weight of family {@code f}. */
+  private double familyWeight(int f) {
+    return Math.min(0.99, top[f] + 0.25 * second[f] * (1 - top[f]));
   }
 
   /** Per family, the combined weight. */
   public Map<String, Double> families() {
-    Map<String, double[]> top = new LinkedHashMap<>();
-    for (Signal s : signals) {
-      double[] t = top.computeIfAbsent(s.family(), k -> new double[2]);
-      if (s.weight() > t[0]) {
-        t[1] = t[0];
-        t[0] = s.weight();
-      } else if (s.weight() > t[1] && !(s.weight() == t[0])) {
-        t[1] = s.weight();
-      }
-    }
     Map<String, Double> out = new LinkedHashMap<>();
-    top.forEach((k, v) -> out.put(k, Math.min(0.99, v[0] + 0.25 * v[1] * (1 - v[0]))));
+    for (int f = 0; f < familyCount; f++) {
+      out.put(families[f], familyWeight(f));
+    }
     return out;
+  }
+
+  /** The families seen, in the order they were first seen. */
+  public List<String> familyNames() {
+    return familyCount == 0 ? List.of() : List.of(Arrays.copyOf(families, familyCount));
   }
 
   /** The combined score, 0..0.99, every family counting as core evidence. */
   public double score() {
-    return score(java.util.Set.of(), 1.0);
+    return score(Set.of(), 1.0);
   }
 
   /**
@@ -73,14 +178,14 @@ public final class Evidence {
    * harmless text too) only strengthen core evidence: their weight is scaled by {@code core /
    * gate}, capped at 1, so context alone never scores.
    */
-  public double score(java.util.Set<String> context, double gate) {
+  public double score(Set<String> context, double gate) {
     double keepCore = 1.0;
     double keepContext = 1.0;
-    for (Map.Entry<String, Double> f : families().entrySet()) {
-      if (context.contains(f.getKey())) {
-        keepContext *= 1 - f.getValue();
+    for (int f = 0; f < familyCount; f++) {
+      if (context.contains(families[f])) {
+        keepContext *= 1 - familyWeight(f);
       } else {
-        keepCore *= 1 - f.getValue();
+        keepCore *= 1 - familyWeight(f);
       }
     }
     double core = 1 - keepCore;
@@ -88,13 +193,21 @@ public final class Evidence {
     return Math.min(0.99, 1 - (1 - core) * (1 - ctx));
   }
 
-  /** Families sorted by weight, strongest first, for messages. */
+  /** Families sorted by weight, strongest first (ties in first-seen order), for messages. */
   public List<String> topFamilies(int max) {
-    List<Map.Entry<String, Double>> e = new ArrayList<>(families().entrySet());
-    e.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < e.size() && i < max; i++) {
-      out.add(e.get(i).getKey());
+    int[] order = new int[familyCount];
+    for (int f = 0; f < familyCount; f++) {
+      // Insertion sort: stable, and there are only a handful of families.
+      int k = f;
+      while (k > 0 && familyWeight(order[k - 1]) < familyWeight(f)) {
+        order[k] = order[k - 1];
+        k--;
+      }
+      order[k] = f;
+    }
+    List<String> out = new ArrayList<>(Math.min(max, familyCount));
+    for (int i = 0; i < familyCount && i < max; i++) {
+      out.add(families[order[i]]);
     }
     return out;
   }
@@ -103,24 +216,40 @@ public final class Evidence {
    * Spans of the signals, merged where they overlap, at most {@code max}, within {@code length}.
    */
   public List<Span> spans(int length, int max) {
-    List<Span> raw = new ArrayList<>();
-    for (Signal s : signals) {
-      int st = Math.max(0, Math.min(s.start(), length));
-      int en = Math.max(st, Math.min(s.end(), length));
+    // (start, end) pairs packed into longs sort in the order of Span.compareTo.
+    long[] raw = new long[count];
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      long span = span(i);
+      int st = Math.max(0, Math.min((int) (span >> 32), length));
+      int en = Math.max(st, Math.min((int) span, length));
       if (en > st) {
-        raw.add(new Span(st, en));
+        raw[n++] = (long) st << 32 | en;
       }
     }
-    raw.sort(null);
-    List<Span> merged = new ArrayList<>();
-    for (Span s : raw) {
-      if (!merged.isEmpty() && merged.get(merged.size() - 1).end() >= s.start()) {
-        Span last = merged.remove(merged.size() - 1);
-        merged.add(new Span(last.start(), Math.max(last.end(), s.end())));
-      } else {
-        merged.add(s);
+    Arrays.sort(raw, 0, n);
+    List<Span> merged = new ArrayList<>(Math.min(n, max));
+    int curStart = -1;
+    int curEnd = -1;
+    for (int i = 0; i < n; i++) {
+      int st = (int) (raw[i] >>> 32);
+      int en = (int) raw[i];
+      if (curStart >= 0 && curEnd >= st) {
+        curEnd = Math.max(curEnd, en);
+        continue;
       }
+      if (curStart >= 0) {
+        merged.add(new Span(curStart, curEnd));
+        if (merged.size() == max) {
+          return List.copyOf(merged);
+        }
+      }
+      curStart = st;
+      curEnd = en;
     }
-    return merged.size() > max ? List.copyOf(merged.subList(0, max)) : List.copyOf(merged);
+    if (curStart >= 0 && merged.size() < max) {
+      merged.add(new Span(curStart, curEnd));
+    }
+    return List.copyOf(merged);
   }
 }

@@ -2,10 +2,13 @@ package dev.llmguard.detect.text;
 
 /**
  * A folded copy of a text plus, for every folded char, the UTF-16 offset in the original it came
- * from. Immutable once built (the arrays are never handed out).
+ * from. The arrays are never handed out of this package. One from {@link TextNormalizer#fold} is
+ * immutable; one from {@link TextNormalizer#normalize} or {@link TextNormalizer#foldDecoded} lives
+ * in the calling thread's reused buffers and is valid only until that thread folds another text the
+ * same way.
  */
 public final class NormalizedText {
-  private final String original;
+  private final CharSequence original;
   private final char[] chars;
   private final int length;
   private final int[] origin;
@@ -14,7 +17,7 @@ public final class NormalizedText {
   private final int spacedRunEnd;
 
   NormalizedText(
-      String original,
+      CharSequence original,
       char[] chars,
       int length,
       int[] origin,
@@ -47,7 +50,7 @@ public final class NormalizedText {
 
   /** The text that was normalised. */
   public String original() {
-    return original;
+    return original.toString();
   }
 
   /** The backing array (package-private: never handed out of this package). */

@@ -1,6 +1,7 @@
 package dev.llmguard.detect.text;
 
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -12,34 +13,98 @@ import java.util.Locale;
  * inside words ({@code 1gn0r3 → ignore}), joins spaced-out letters ({@code i g n o r e → ignore})
  * and collapses whitespace runs to one space (or one newline when the run held a line break).
  *
- * <p>Thread-safe and allocation-light: per-char work is a table lookup. {@link #normalize} keeps
- * the last result per thread, so several detectors scanning the same {@code String} instance fold
- * it once.
+ * <p>Thread-safe. Every char costs a table lookup: the fold of each code point is computed once per
+ * JVM (at class initialisation below U+3000, on first sight above) and then read from a table.
+ *
+ * <p>{@link #normalize} and {@link #foldDecoded} work in per-thread buffers that are reused from
+ * call to call (grown as needed, kept up to {@value #MAX_RETAINED_CHARS} chars), so a scan
+ * allocates nothing in proportion to the text. The price is a scope: what they return belongs to
+ * the calling thread and stays valid only until that thread's next call of the same method with
+ * another text. {@link #fold} returns an independent, immutable result instead.
  */
 public final class TextNormalizer {
 
+  /**
+   * Per-thread buffers are kept between calls up to this many folded chars (6 bytes a char); a
+   * longer text gets buffers of its own, dropped after use.
+   */
+  public static final int MAX_RETAINED_CHARS = 1 << 17;
+
   private static final int TABLE_SIZE = 0x3000;
 
-  /** Folded form of each char below {@link #TABLE_SIZE}; {@code ""} means drop. */
-  private static final String[] FOLD = new String[TABLE_SIZE];
+  /**
+   * The fold of each BMP char when it is exactly one char; {@code 0} when it is empty, several
+   * chars, a surrogate, or not computed yet (then {@link #MULTI} or {@link #slowFold} decides).
+   * Filled at class initialisation below {@link #TABLE_SIZE} and for fullwidth ASCII, lazily above:
+   * racy but benign, since every thread computes the same value and char writes are atomic.
+   */
+  private static final char[] ONE = new char[0x10000];
+
+  /** The fold of each BMP char whose fold is not a single char (or null when not computed). */
+  private static final String[] MULTI = new String[0x10000];
+
+  /** Folds of supplementary code points, by blocks of 256, allocated on first use. */
+  private static final String[][] SUPPLEMENTARY = new String[0x1100][];
 
   private static final String HOMOGLYPHS_FROM =
       "аеорсухіјѕԁһӏԛԝвкмнтьёїАВЕКМНОРСТХУІЈЅ" + "αβεηικνορτυχωΑΒΕΖΗΙΚΜΝΟΡΤΥΧɑɡıȷ";
   private static final String HOMOGLYPHS_TO =
       "aeopcyxijsdhlqwbkmhtbeiabekmhopctxyijs" + "abenikvoptuxwabezhikmnoptyxagij";
 
-  private static final ThreadLocal<NormalizedText> LAST = new ThreadLocal<>();
+  /** Leetspeak digit or symbol → letter, for chars below 128; 0 when not leet. */
+  private static final char[] LEET = new char[128];
+
+  /** Char classes of the folded text, for chars below 128. */
+  private static final byte[] ASCII_CLASS = new byte[128];
+
+  private static final byte LETTER = 1;
+  private static final byte DIGIT = 2;
+  private static final byte SEPARATOR = 4;
+
+  private static final ThreadLocal<Buffers> MAIN = ThreadLocal.withInitial(Buffers::new);
+  private static final ThreadLocal<Buffers> DECODED = ThreadLocal.withInitial(Buffers::new);
 
   static {
     if (HOMOGLYPHS_FROM.length() != HOMOGLYPHS_TO.length()) {
       throw new ExceptionInInitializerError("homoglyph tables differ in length");
     }
     for (int c = 0; c < TABLE_SIZE; c++) {
-      FOLD[c] = computeFold((char) c);
+      if (!Character.isSurrogate((char) c)) {
+        store((char) c, computeFold((char) c));
+      }
+    }
+    for (int c = 0xFF01; c <= 0xFF5E; c++) {
+      store((char) c, String.valueOf(Character.toLowerCase((char) (c - 0xFEE0))));
+    }
+    for (int c = 0xFE00; c <= 0xFE0F; c++) {
+      store((char) c, "");
+    }
+    store('\uFEFF', "");
+    String leetFrom = "013457@$";
+    String leetTo = "oieastas";
+    for (int k = 0; k < leetFrom.length(); k++) {
+      LEET[leetFrom.charAt(k)] = leetTo.charAt(k);
+    }
+    for (int c = 'a'; c <= 'z'; c++) {
+      ASCII_CLASS[c] = LETTER;
+    }
+    for (int c = '0'; c <= '9'; c++) {
+      ASCII_CLASS[c] = DIGIT;
+    }
+    for (char c : new char[] {' ', '.', '-', '_', '*', '/', '|'}) {
+      ASCII_CLASS[c] = SEPARATOR;
     }
   }
 
   private TextNormalizer() {}
+
+  private static void store(char c, String fold) {
+    if (fold.length() == 1 && fold.charAt(0) != 0) {
+      ONE[c] = fold.charAt(0);
+    } else {
+      MULTI[c] = fold;
+    }
+  }
 
   private static String computeFold(char c) {
     if (c == '\n'
@@ -106,20 +171,91 @@ public final class TextNormalizer {
     return sb.toString().toLowerCase(Locale.ROOT);
   }
 
+  /** The fold of a BMP char that is not a surrogate, computed on first sight above U+3000. */
+  private static String bmpFold(char c) {
+    String f = MULTI[c];
+    if (f != null) {
+      return f;
+    }
+    char one = ONE[c];
+    if (one != 0) {
+      return String.valueOf(one);
+    }
+    // Above the precomputed range: letters go through NFKC, everything else stays as it is.
+    f = Character.isLetter(c) ? foldString(String.valueOf(c)) : String.valueOf(c);
+    store(c, f);
+    return f;
+  }
+
+  private static String supplementaryFold(int cp) {
+    String[] block = SUPPLEMENTARY[cp >>> 8];
+    if (block == null) {
+      block = new String[256];
+      SUPPLEMENTARY[cp >>> 8] = block;
+    }
+    String f = block[cp & 0xFF];
+    if (f == null) {
+      f = computeSupplementary(cp);
+      block[cp & 0xFF] = f;
+    }
+    return f;
+  }
+
+  private static String computeSupplementary(int cp) {
+    if (cp >= 0xE0020 && cp <= 0xE007E) {
+      // Unicode tag characters spell ASCII invisibly: read them.
+      return String.valueOf(Character.toLowerCase((char) (cp - 0xE0000)));
+    }
+    if (cp >= 0xE0000 && cp <= 0xE0FFF) {
+      return "";
+    }
+    if (cp >= 0x1D400 && cp <= 0x1D7FF || cp >= 0x1F130 && cp <= 0x1F189) {
+      String s = foldString(new String(Character.toChars(cp)));
+      return s.isEmpty() ? " " : s;
+    }
+    return Character.isLetter(cp) ? foldString(new String(Character.toChars(cp))) : " ";
+  }
+
   /**
-   * Folds {@code text}. Never throws for any string (unpaired surrogates become spaces).
+   * Folds {@code text} in this thread's buffers and keeps the result: a call with the identical
+   * {@code String} instance returns it again, so the detectors of one scan fold a text once. Never
+   * throws for any string (unpaired surrogates become spaces).
    *
-   * @return the folded text with its offset map; the same instance when called again on this thread
-   *     with the identical {@code String} instance
+   * @return the folded text with its offset map; owned by the calling thread and valid until its
+   *     next call of this method with another {@code String} instance (do not keep it, do not hand
+   *     it to another thread)
    */
   public static NormalizedText normalize(String text) {
-    NormalizedText last = LAST.get();
-    if (last != null && last.original() == text) {
-      return last;
+    Buffers b = MAIN.get();
+    if (b.last != null && b.lastText == text) {
+      return b.last;
     }
-    NormalizedText n = fold(text);
-    LAST.set(n);
+    b.last = null;
+    b.lastText = null;
+    NormalizedText n = foldInto(text, b);
+    b.last = n;
+    b.lastText = text;
     return n;
+  }
+
+  /**
+   * Folds a text decoded from the one {@link #normalize} returned (a base64 payload, say) in a
+   * second set of per-thread buffers, so that the result of {@code normalize} stays valid.
+   *
+   * @return the folded text; owned by the calling thread and valid until its next call of this
+   *     method
+   */
+  public static NormalizedText foldDecoded(CharSequence text) {
+    return foldInto(text, DECODED.get());
+  }
+
+  /**
+   * Folds {@code text} into arrays of its own: the result is immutable and may be kept and shared.
+   * Allocates in proportion to the text; scans use {@link #normalize}.
+   */
+  public static NormalizedText fold(String text) {
+    // Fresh buffers that nobody else writes to: the result may be kept.
+    return foldInto(text, new Buffers());
   }
 
   /** Reduces runs of one ASCII letter to one letter, as the folded text does. */
@@ -135,136 +271,141 @@ public final class TextNormalizer {
     return sb.toString();
   }
 
-  /** Folds {@code text} without touching the per-thread cache (for decoded payloads). */
-  public static NormalizedText fold(String text) {
+  /**
+   * Reusable arrays for folding: the folded chars and, for each, its offset in the original. Both
+   * passes write into the same arrays (the second pass never writes ahead of where it reads).
+   */
+  private static final class Buffers {
+    char[] source = new char[0];
+    char[] chars = new char[0];
+    int[] origin = new int[0];
+    NormalizedText last;
+    CharSequence lastText;
+
+    /** Arrays of at least {@code capacity}, kept for the next call unless they are too large. */
+    void ensure(int capacity) {
+      if (source.length < capacity) {
+        source = new char[Math.max(capacity, Math.min(MAX_RETAINED_CHARS, source.length * 2))];
+      }
+      if (chars.length < capacity) {
+        int size = Math.max(capacity, Math.min(MAX_RETAINED_CHARS, chars.length * 2));
+        chars = new char[size];
+        origin = new int[size];
+      }
+    }
+
+    void grow(int capacity) {
+      int size = Math.max(capacity, chars.length * 2);
+      chars = Arrays.copyOf(chars, size);
+      origin = Arrays.copyOf(origin, size);
+    }
+
+    /**
+     * Forgets arrays beyond the retention cap once the result built on them is no longer needed.
+     */
+    void trim() {
+      if (source.length > MAX_RETAINED_CHARS) {
+        source = new char[0];
+      }
+      if (chars.length > MAX_RETAINED_CHARS) {
+        chars = new char[0];
+        origin = new int[0];
+      }
+    }
+  }
+
+  private static NormalizedText foldInto(CharSequence text, Buffers b) {
     int len = text.length();
-    char[] src = text.toCharArray();
-    char[] a = new char[len + 16];
-    int[] ao = new int[len + 16];
+    // Large buffers from an earlier huge text are dropped here, before this text needs its own.
+    b.trim();
+    b.ensure(len + 16);
+    // Reading a char array is cheaper than String.charAt in the loop below.
+    char[] src = b.source;
+    if (text instanceof String str) {
+      str.getChars(0, len, src, 0);
+    } else {
+      for (int i = 0; i < len; i++) {
+        src[i] = text.charAt(i);
+      }
+    }
+    char[] a = b.chars;
+    int[] ao = b.origin;
     int n = 0;
     for (int i = 0; i < len; i++) {
       char c = src[i];
-      String f;
-      if (c < 0x80) {
-        if (c >= 'A' && c <= 'Z') {
-          c = (char) (c + 32);
-        }
-        f = null;
-        if (c < 0x20 || c == 0x7F) {
-          f = FOLD[c];
-        } else {
-          if (n + 1 >= a.length) {
-            a = grow(a);
-            ao = grow(ao);
+      char f = ONE[c];
+      if (f != 0) {
+        // The common case: one char in, one char out; capacity is ensured for it.
+        a[n] = f;
+        ao[n++] = i;
+        continue;
+      }
+      String s;
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < len
+            && Character.isLowSurrogate(text.charAt(i + 1))) {
+          s = supplementaryFold(Character.toCodePoint(c, text.charAt(i + 1)));
+          // Both chars of the pair map to the offset of the first one.
+          int need = n + s.length() + (len - i);
+          if (need > a.length) {
+            b.grow(need + 16);
+            a = b.chars;
+            ao = b.origin;
           }
-          a[n] = c;
-          ao[n++] = i;
+          for (int k = 0; k < s.length(); k++) {
+            a[n] = s.charAt(k);
+            ao[n++] = i;
+          }
+          i++;
           continue;
         }
-      } else if (c < TABLE_SIZE) {
-        f = FOLD[c];
-      } else if (c >= 0xFF01 && c <= 0xFF5E) {
-        f = String.valueOf(Character.toLowerCase((char) (c - 0xFEE0)));
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < len
-          && Character.isLowSurrogate(src[i + 1])) {
-        int cp = Character.toCodePoint(c, src[i + 1]);
-        f = foldSupplementary(cp);
-        int need = n + f.length() + 1;
-        while (need >= a.length) {
-          a = grow(a);
-          ao = grow(ao);
-        }
-        for (int k = 0; k < f.length(); k++) {
-          a[n] = f.charAt(k);
-          ao[n++] = i;
-        }
-        i++;
-        continue;
-      } else if (Character.isSurrogate(c)) {
-        f = " ";
-      } else if (c >= 0xFE00 && c <= 0xFE0F || c == 0xFEFF) {
-        f = "";
+        s = " ";
       } else {
-        f = Character.isLetter(c) ? foldString(String.valueOf(c)) : String.valueOf(c);
+        s = bmpFold(c);
       }
-      int need = n + f.length() + 1;
-      while (need >= a.length) {
-        a = grow(a);
-        ao = grow(ao);
+      int need = n + s.length() + (len - i);
+      if (need > a.length) {
+        b.grow(need + 16);
+        a = b.chars;
+        ao = b.origin;
       }
-      for (int k = 0; k < f.length(); k++) {
-        a[n] = f.charAt(k);
+      for (int k = 0; k < s.length(); k++) {
+        a[n] = s.charAt(k);
         ao[n++] = i;
       }
     }
     return secondPass(text, a, ao, n);
   }
 
-  private static String foldSupplementary(int cp) {
-    if (cp >= 0xE0020 && cp <= 0xE007E) {
-      // Unicode tag characters spell ASCII invisibly: read them.
-      return String.valueOf(Character.toLowerCase((char) (cp - 0xE0000)));
-    }
-    if (cp >= 0xE0000 && cp <= 0xE0FFF) {
-      return "";
-    }
-    if (cp >= 0x1D400 && cp <= 0x1D7FF || cp >= 0x1F130 && cp <= 0x1F189) {
-      String s = foldString(new String(Character.toChars(cp)));
-      return s.isEmpty() ? " " : s;
-    }
-    return Character.isLetter(cp) ? foldString(new String(Character.toChars(cp))) : " ";
-  }
-
   private static boolean isLetter(char c) {
-    return c >= 'a' && c <= 'z' || c > 0x7F && Character.isLetter(c);
+    return c < 128 ? ASCII_CLASS[c] == LETTER : Character.isLetter(c);
   }
 
   private static boolean isWordChar(char c) {
-    return isLetter(c) || c >= '0' && c <= '9';
+    return c < 128 ? (ASCII_CLASS[c] & (LETTER | DIGIT)) != 0 : Character.isLetter(c);
   }
 
   private static boolean isSeparator(char c) {
-    return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == '/' || c == '|';
+    return c < 128 && ASCII_CLASS[c] == SEPARATOR;
   }
 
-  private static char leet(char c) {
-    switch (c) {
-      case '0':
-        return 'o';
-      case '1':
-        return 'i';
-      case '3':
-        return 'e';
-      case '4':
-        return 'a';
-      case '5':
-        return 's';
-      case '7':
-        return 't';
-      case '@':
-        return 'a';
-      case '$':
-        return 's';
-      default:
-        return 0;
-    }
-  }
-
-  private static NormalizedText secondPass(String original, char[] a, int[] ao, int n) {
+  private static NormalizedText secondPass(CharSequence original, char[] a, int[] ao, int n) {
     // Undo leetspeak inside words: a digit or symbol counts as a letter when a letter touches it.
     for (int i = 0; i < n; i++) {
-      char l = leet(a[i]);
-      if (l != 0) {
+      char c = a[i];
+      if (c < 128 && LEET[c] != 0) {
         boolean prev = i > 0 && isLetter(a[i - 1]);
         boolean next = i + 1 < n && isLetter(a[i + 1]);
         if (prev || next) {
-          a[i] = l;
+          a[i] = LEET[c];
         }
       }
     }
-    char[] b = new char[n + 1];
-    int[] bo = new int[n + 1];
+    // From here on the output is written into the same arrays: it is never longer than what has
+    // been read, and whatever is read behind the write position is unchanged (see secondPass).
+    char[] b = a;
+    int[] bo = ao;
     int m = 0;
     int longestRun = 0;
     int runStart = 0;
@@ -285,7 +426,7 @@ public final class TextNormalizer {
         }
         continue;
       }
-      if (isLetter(c) && (i == 0 || !isWordChar(a[i - 1]))) {
+      if (i + 2 < n && isSeparator(a[i + 1]) && isLetter(c) && (i == 0 || !isWordChar(a[i - 1]))) {
         int end = spacedRunEnd(a, n, i);
         if (end > 0) {
           int letters = (end - i + 1) / 2;
@@ -311,6 +452,21 @@ public final class TextNormalizer {
         bo[m++] = ao[i];
       }
       i++;
+      if (isWordChar(c)) {
+        // The rest of a word: ASCII letters after a word char start nothing and only need the
+        // squeeze (b[m - 1] exists: c was written or squeezed into it).
+        while (i < n) {
+          char d = a[i];
+          if (d < 'a' || d > 'z') {
+            break;
+          }
+          if (b[m - 1] != d) {
+            b[m] = d;
+            bo[m++] = ao[i];
+          }
+          i++;
+        }
+      }
     }
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
       m--;
@@ -349,13 +505,5 @@ public final class TextNormalizer {
       return 0;
     }
     return k + 1;
-  }
-
-  private static char[] grow(char[] a) {
-    return java.util.Arrays.copyOf(a, a.length * 2 + 16);
-  }
-
-  private static int[] grow(int[] a) {
-    return java.util.Arrays.copyOf(a, a.length * 2 + 16);
   }
 }

@@ -46,4 +46,53 @@ class PhraseMatcherTest {
     assertThat(RuleFile.load(PhraseMatcherTest.class, "/dev/llmguard/detect/jailbreak/rules.txt"))
         .hasSizeGreaterThan(50);
   }
+
+  private static final PhraseMatcher INJECTION =
+      new PhraseMatcher(
+          RuleFile.load(PhraseMatcherTest.class, "/dev/llmguard/detect/injection/rules.txt"));
+
+  /** {@code count} words of ordinary prose. */
+  private static String proseWords(int count) {
+    String[] words = TextNormalizerTest.longProse(count * 12).split(" ");
+    return String.join(" ", java.util.Arrays.copyOf(words, count));
+  }
+
+  @Test
+  void aPhraseAcrossTheBoundaryOfTwoWordBlocksIsFoundAsInOnePiece() {
+    String attack = Fixtures.lines("/fixtures/prompt-injection/multilingual.txt").get(0);
+    for (int before = PhraseMatcher.BLOCK - 12; before <= PhraseMatcher.BLOCK + 4; before++) {
+      String text = proseWords(before) + " " + attack + " " + proseWords(3 * PhraseMatcher.BLOCK);
+      NormalizedText t = TextNormalizer.fold(text);
+      List<PhraseMatcher.Hit> inBlocks = INJECTION.match(t);
+      assertThat(inBlocks)
+          .as("%d words before", before)
+          .isEqualTo(INJECTION.match(INJECTION.words(t)));
+      assertThat(inBlocks).extracting(h -> h.rule().family()).contains("override");
+    }
+  }
+
+  @Test
+  void everyFixtureGivesTheSameHitsInBlocksAsAllAtOnce() {
+    StringBuilder all = new StringBuilder();
+    for (String file :
+        List.of("multilingual.txt", "obfuscated.txt", "templates.txt", "hard-negatives.txt")) {
+      for (String line : Fixtures.lines("/fixtures/prompt-injection/" + file)) {
+        NormalizedText t = TextNormalizer.fold(line);
+        assertThat(INJECTION.match(t)).isEqualTo(INJECTION.match(INJECTION.words(t)));
+        all.append(line).append(' ').append(proseWords(300)).append('\n');
+      }
+    }
+    NormalizedText t = TextNormalizer.fold(all.toString());
+    assertThat(INJECTION.match(t)).isEqualTo(INJECTION.match(INJECTION.words(t))).isNotEmpty();
+  }
+
+  @Test
+  void aStemMatchesEveryWordItBegins() {
+    PhraseMatcher m =
+        new PhraseMatcher(List.of(new PhraseMatcher.Rule("show", "f", 0.5, "show +1 instruct*")));
+    for (String text : List.of("show instructions", "show the instructed", "show instruct")) {
+      assertThat(m.match(TextNormalizer.fold(text))).as(text).hasSize(1);
+    }
+    assertThat(m.match(TextNormalizer.fold("show instru"))).isEmpty();
+  }
 }

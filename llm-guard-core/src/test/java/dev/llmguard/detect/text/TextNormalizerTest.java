@@ -2,7 +2,11 @@ package dev.llmguard.detect.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class TextNormalizerTest {
@@ -51,5 +55,116 @@ class TextNormalizerTest {
     assertThat(TextNormalizer.normalize(new String(text)))
         .isNotSameAs(first)
         .hasToString(first.toString());
+  }
+
+  /** Every fixture text of the text, prompt-injection and jailbreak families. */
+  private static List<String> samples() {
+    List<String> all = new ArrayList<>();
+    for (String f :
+        List.of(
+            "/fixtures/text/payloads.txt",
+            "/fixtures/text/long-prose.txt",
+            "/fixtures/prompt-injection/obfuscated.txt",
+            "/fixtures/prompt-injection/multilingual.txt",
+            "/fixtures/prompt-injection/templates.txt",
+            "/fixtures/prompt-injection/encoded.txt",
+            "/fixtures/jailbreak/personas.txt")) {
+      all.addAll(Fixtures.lines(f));
+    }
+    for (String line : Fixtures.lines("/fixtures/text/normalization.tsv")) {
+      all.add(line.split("\t", -1)[0]);
+    }
+    return all;
+  }
+
+  /** Prose of at least {@code length} chars. */
+  static String longProse(int length) {
+    String paragraph = String.join(" ", Fixtures.lines("/fixtures/text/long-prose.txt"));
+    StringBuilder sb = new StringBuilder(length + paragraph.length());
+    while (sb.length() < length) {
+      sb.append(paragraph).append("\n\n");
+    }
+    return sb.toString();
+  }
+
+  private static void assertSameFold(NormalizedText actual, NormalizedText expected) {
+    assertThat(actual.toString()).isEqualTo(expected.toString());
+    for (int i = 0; i <= expected.length(); i++) {
+      assertThat(actual.originStart(i)).as("origin of %d", i).isEqualTo(expected.originStart(i));
+      assertThat(actual.originEnd(i)).as("end of %d", i).isEqualTo(expected.originEnd(i));
+    }
+    assertThat(actual.longestSpacedRun()).isEqualTo(expected.longestSpacedRun());
+    assertThat(actual.spacedRunStart()).isEqualTo(expected.spacedRunStart());
+    assertThat(actual.spacedRunEnd()).isEqualTo(expected.spacedRunEnd());
+  }
+
+  @Test
+  void reusedBuffersFoldEveryTextAsFreshBuffersDoWhateverCameBefore() {
+    List<String> texts = new ArrayList<>(samples());
+    // Long, short, long again: the buffers grow, are reused for shorter texts, and grow again.
+    texts.add(0, longProse(50_000));
+    texts.add(texts.size() / 2, longProse(20_000));
+    for (String text : texts) {
+      NormalizedText reused = TextNormalizer.normalize(text);
+      assertSameFold(reused, TextNormalizer.fold(text));
+      assertSameFold(TextNormalizer.foldDecoded(text), TextNormalizer.fold(text));
+    }
+  }
+
+  @Test
+  void aTextLongerThanTheRetainedBuffersFoldsLikeAnyOtherAndLeavesTheNextTextIntact() {
+    String huge = longProse(TextNormalizer.MAX_RETAINED_CHARS + 10_000);
+    String small = samples().get(0);
+    assertSameFold(TextNormalizer.normalize(huge), TextNormalizer.fold(huge));
+    assertSameFold(TextNormalizer.normalize(small), TextNormalizer.fold(small));
+    assertSameFold(TextNormalizer.normalize(huge), TextNormalizer.fold(huge));
+  }
+
+  @Test
+  void foldingADecodedPayloadLeavesTheNormalizedTextOfTheScanIntact() {
+    List<String> texts = samples();
+    String text = texts.get(3);
+    NormalizedText scan = TextNormalizer.normalize(text);
+    String before = scan.toString();
+    for (String payload : texts) {
+      TextNormalizer.foldDecoded(payload);
+    }
+    assertThat(scan.toString()).isEqualTo(before);
+    assertThat(TextNormalizer.normalize(text)).isSameAs(scan);
+  }
+
+  @Test
+  void threadsFoldingDifferentTextsAtTheSameTimeEachGetTheirOwnResult() throws Exception {
+    List<String> texts = samples();
+    texts.add(longProse(30_000));
+    List<String> expected = texts.stream().map(t -> TextNormalizer.fold(t).toString()).toList();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int thread = 0; thread < 6; thread++) {
+        int offset = thread * 7;
+        results.add(
+            pool.submit(
+                () -> {
+                  int checked = 0;
+                  for (int round = 0; round < 20; round++) {
+                    for (int k = 0; k < texts.size(); k++) {
+                      int at = (k + offset + round) % texts.size();
+                      // A fresh instance, so that the per-thread cache cannot answer.
+                      String text = new String(texts.get(at).toCharArray());
+                      assertThat(TextNormalizer.normalize(text).toString())
+                          .isEqualTo(expected.get(at));
+                      checked++;
+                    }
+                  }
+                  return checked;
+                }));
+      }
+      for (Future<Integer> r : results) {
+        assertThat(r.get()).isEqualTo(20 * texts.size());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
