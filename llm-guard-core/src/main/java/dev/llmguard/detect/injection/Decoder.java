@@ -183,6 +183,8 @@ final class Decoder {
 
   private void base64AndHex(char[] text, int n, Evidence ev) {
     int i = 0;
+    // Runs of exactly two hex digits: every pair of spaced hex bytes is one.
+    int hexPairs = 0;
     while (i < n && budget > 0) {
       char c = text[i];
       if ((classOf(c) & BASE64) == 0) {
@@ -203,14 +205,18 @@ final class Decoder {
       }
       int len = e - s;
       boolean nonHex = (seen & 16) != 0;
+      if (len == 2 && !nonHex) {
+        hexPairs++;
+      }
       if (!nonHex && len >= MIN_HEX && len % 2 == 0) {
         payload("hex", hexDecode(text, s, Math.min(e, s + MAX_PAYLOAD * 2)), s, e, ev);
       } else if (len >= MIN_BASE64 && (seen & UPPER) != 0 && (seen & LOWER) != 0) {
         payload("base64", base64Decode(text, s, Math.min(e, s + MAX_PAYLOAD * 4 / 3)), s, i, ev);
       }
     }
-    // Space-separated hex bytes: "69 67 6e 6f 72 65".
-    if (budget > 0) {
+    // Space-separated hex bytes: "69 67 6e 6f 72 65". Each pair is a run of two hex digits counted
+    // above, so fewer than SPACED_HEX_MIN such runs cannot make one.
+    if (budget > 0 && hexPairs >= SPACED_HEX_MIN) {
       spacedHex(text, n, ev);
     }
   }
@@ -232,7 +238,7 @@ final class Decoder {
         pairs++;
         k += 3;
       }
-      if (pairs >= 8) {
+      if (pairs >= SPACED_HEX_MIN) {
         int count = Math.min(pairs, MAX_PAYLOAD);
         byte[] b = scratch.bytes(count);
         for (int p = 0; p < count; p++) {
@@ -243,6 +249,9 @@ final class Decoder {
       i = Math.max(i + 1, k);
     }
   }
+
+  /** Fewest space-separated hex bytes that are decoded. */
+  private static final int SPACED_HEX_MIN = 8;
 
   private static boolean isHex(char c) {
     return (classOf(c) & HEX) != 0;

@@ -223,6 +223,8 @@ final class Markers {
     int[] ts = new int[4];
     int[] te = new int[4];
     int[] run = new int[4];
+    // A hash of each kept token: tokens with different hashes differ, without comparing chars.
+    int[] th = new int[4];
     int count = 0;
     int i = 0;
     while (i < n) {
@@ -230,10 +232,17 @@ final class Markers {
         i++;
       }
       int s = i;
-      while (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\n') {
+      int h = 0;
+      while (i < n) {
+        char c = t.charAt(i);
+        if (c == ' ' || c == '\n') {
+          break;
+        }
+        h = 31 * h + c;
         i++;
       }
       if (i < n && t.charAt(i) == '\n') {
+        h = 31 * h + '\n';
         i++;
       }
       int e = i;
@@ -244,8 +253,10 @@ final class Markers {
         ev.add("adversarial-filler", "flood", 0.5, t.originStart(s), t.originEnd(e));
         return;
       }
+      boolean shortToken = e - s <= 6;
       for (int p = 1; p <= 3; p++) {
-        if (count >= p && e - s <= 6 && same(t, s, e, ts[(count - p) & 3], te[(count - p) & 3])) {
+        int q = (count - p) & 3;
+        if (shortToken && count >= p && th[q] == h && same(t, s, e, ts[q], te[q])) {
           if (++run[p] >= FLOOD_RUN) {
             ev.add("adversarial-filler", "flood", 0.5, t.originStart(s), t.originEnd(e));
             return;
@@ -256,6 +267,7 @@ final class Markers {
       }
       ts[count & 3] = s;
       te[count & 3] = e;
+      th[count & 3] = h;
       count++;
     }
   }

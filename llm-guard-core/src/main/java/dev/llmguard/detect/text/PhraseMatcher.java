@@ -470,6 +470,9 @@ public final class PhraseMatcher {
     private char[][] keys = new char[64][];
     private int[] values = new int[64];
 
+    /** The mixed hash of the key in each slot: compared before the key itself is read. */
+    private int[] hashes = new int[64];
+
     int add(String word) {
       Integer existing = ids.get(word);
       if (existing != null) {
@@ -477,7 +480,9 @@ public final class PhraseMatcher {
       }
       int id = ids.size();
       ids.put(word, id);
-      if (ids.size() * 2 > keys.length) {
+      // At most a quarter full: a word that is not in the table (most words of a text) ends its
+      // probe at an empty slot after one or two looks.
+      if (ids.size() * 4 > keys.length) {
         rehash(keys.length * 2);
       } else {
         put(word, id);
@@ -492,17 +497,20 @@ public final class PhraseMatcher {
     private void rehash(int size) {
       keys = new char[size][];
       values = new int[size];
+      hashes = new int[size];
       ids.forEach(this::put);
     }
 
     private void put(String word, int id) {
       int mask = keys.length - 1;
-      int h = hash(word) & mask;
+      int full = hash(word);
+      int h = full & mask;
       while (keys[h] != null) {
         h = (h + 1) & mask;
       }
       keys[h] = word.toCharArray();
       values[h] = id;
+      hashes[h] = full;
     }
 
     private static int hash(CharSequence s) {
@@ -534,8 +542,9 @@ public final class PhraseMatcher {
       int slot = h & mask;
       int len = to - from;
       char[] k;
+      int[] hs = hashes;
       while ((k = keys[slot]) != null) {
-        if (k.length == len) {
+        if (hs[slot] == h && k.length == len) {
           int j = 0;
           while (j < len && k[j] == c[from + j]) {
             j++;
