@@ -183,8 +183,11 @@ final class Decoder {
 
   private void base64AndHex(char[] text, int n, Evidence ev) {
     int i = 0;
-    // Runs of exactly two hex digits: every pair of spaced hex bytes is one.
-    int hexPairs = 0;
+    // Runs of exactly two hex digits, each starting 3 chars after the one before: spaced hex bytes
+    // ("69 67 6e") are such a chain, so without a chain of SPACED_HEX_MIN there are none to decode.
+    int chain = 0;
+    int longestChain = 0;
+    int lastPair = -10;
     while (i < n && budget > 0) {
       char c = text[i];
       if ((classOf(c) & BASE64) == 0) {
@@ -206,7 +209,9 @@ final class Decoder {
       int len = e - s;
       boolean nonHex = (seen & 16) != 0;
       if (len == 2 && !nonHex) {
-        hexPairs++;
+        chain = s - lastPair == 3 ? chain + 1 : 1;
+        lastPair = s;
+        longestChain = Math.max(longestChain, chain);
       }
       if (!nonHex && len >= MIN_HEX && len % 2 == 0) {
         payload("hex", hexDecode(text, s, Math.min(e, s + MAX_PAYLOAD * 2)), s, e, ev);
@@ -214,9 +219,8 @@ final class Decoder {
         payload("base64", base64Decode(text, s, Math.min(e, s + MAX_PAYLOAD * 4 / 3)), s, i, ev);
       }
     }
-    // Space-separated hex bytes: "69 67 6e 6f 72 65". Each pair is a run of two hex digits counted
-    // above, so fewer than SPACED_HEX_MIN such runs cannot make one.
-    if (budget > 0 && hexPairs >= SPACED_HEX_MIN) {
+    // Space-separated hex bytes: "69 67 6e 6f 72 65".
+    if (budget > 0 && longestChain >= SPACED_HEX_MIN) {
       spacedHex(text, n, ev);
     }
   }

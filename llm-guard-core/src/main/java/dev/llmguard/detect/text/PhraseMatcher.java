@@ -470,7 +470,10 @@ public final class PhraseMatcher {
     private char[][] keys = new char[64][];
     private int[] values = new int[64];
 
-    /** The mixed hash of the key in each slot: compared before the key itself is read. */
+    /**
+     * The mixed hash of the key in each slot with its lowest bit set, 0 for an empty slot: a probe
+     * reads this array only, and a key only when its hash is the one looked for.
+     */
     private int[] hashes = new int[64];
 
     int add(String word) {
@@ -480,9 +483,7 @@ public final class PhraseMatcher {
       }
       int id = ids.size();
       ids.put(word, id);
-      // At most a quarter full: a word that is not in the table (most words of a text) ends its
-      // probe at an empty slot after one or two looks.
-      if (ids.size() * 4 > keys.length) {
+      if (ids.size() * 2 > keys.length) {
         rehash(keys.length * 2);
       } else {
         put(word, id);
@@ -510,7 +511,7 @@ public final class PhraseMatcher {
       }
       keys[h] = word.toCharArray();
       values[h] = id;
-      hashes[h] = full;
+      hashes[h] = full | 1;
     }
 
     private static int hash(CharSequence s) {
@@ -541,10 +542,12 @@ public final class PhraseMatcher {
       int mask = keys.length - 1;
       int slot = h & mask;
       int len = to - from;
-      char[] k;
       int[] hs = hashes;
-      while ((k = keys[slot]) != null) {
-        if (hs[slot] == h && k.length == len) {
+      int tag = h | 1;
+      int sh;
+      while ((sh = hs[slot]) != 0) {
+        char[] k;
+        if (sh == tag && (k = keys[slot]).length == len) {
           int j = 0;
           while (j < len && k[j] == c[from + j]) {
             j++;
