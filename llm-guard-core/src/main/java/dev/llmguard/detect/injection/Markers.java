@@ -90,10 +90,23 @@ final class Markers {
   /** Chars below 128 that can start a marker or a fake delimiter. */
   private static final boolean[] CANDIDATE = new boolean[128];
 
+  /**
+   * For chars below 128: {@link #END_OF_TOKEN} for a space or a newline (which may start a marker
+   * on the next line, checked where the token ends), {@link #MAY_START} for the other candidates, 0
+   * for the rest.
+   */
+  private static final byte[] KIND = new byte[128];
+
+  private static final byte MAY_START = 1;
+  private static final byte END_OF_TOKEN = 2;
+
   static {
     for (char c : "<[#\n%=*->".toCharArray()) {
       CANDIDATE[c] = true;
+      KIND[c] = MAY_START;
     }
+    KIND[' '] = END_OF_TOKEN;
+    KIND['\n'] = END_OF_TOKEN;
   }
 
   /**
@@ -126,11 +139,14 @@ final class Markers {
       int s = i;
       while (i < n) {
         char c = t.charAt(i);
-        if (c == ' ' || c == '\n') {
-          break;
-        }
-        if (c < 128 && CANDIDATE[c] && i != 0) {
-          delimiterSeen = checkAt(t, i, delimiterSeen, ev);
+        byte kind = c < 128 ? KIND[c] : 0;
+        if (kind != 0) {
+          if (kind == END_OF_TOKEN) {
+            break;
+          }
+          if (i != 0) {
+            delimiterSeen = checkAt(t, i, delimiterSeen, ev);
+          }
         }
         i++;
       }
