@@ -476,6 +476,19 @@ public final class PhraseMatcher {
      */
     private int[] hashes = new int[64];
 
+    /**
+     * One bit per {@value #FILTER_BITS}th of the hash space, set for every key: most words of a
+     * text are not in the table, and their bit (in 512 bytes that stay in the cache) is mostly
+     * clear.
+     */
+    private final long[] filter = new long[FILTER_BITS / 64];
+
+    private static final int FILTER_BITS = 4096;
+
+    private static int filterBit(int mixedHash) {
+      return mixedHash >>> 20;
+    }
+
     int add(String word) {
       Integer existing = ids.get(word);
       if (existing != null) {
@@ -512,6 +525,8 @@ public final class PhraseMatcher {
       keys[h] = word.toCharArray();
       values[h] = id;
       hashes[h] = full | 1;
+      int bit = filterBit(full);
+      filter[bit >>> 6] |= 1L << bit;
     }
 
     private static int hash(CharSequence s) {
@@ -539,6 +554,10 @@ public final class PhraseMatcher {
     /** Looks up {@code c[from, to)} whose plain polynomial hash is {@code rawHash}. */
     int find(char[] c, int from, int to, int rawHash) {
       int h = mix(rawHash);
+      int bit = filterBit(h);
+      if ((filter[bit >>> 6] & 1L << bit) == 0) {
+        return -1;
+      }
       int mask = keys.length - 1;
       int slot = h & mask;
       int len = to - from;
