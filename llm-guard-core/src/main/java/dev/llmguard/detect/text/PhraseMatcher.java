@@ -477,9 +477,9 @@ public final class PhraseMatcher {
     private int[] hashes = new int[64];
 
     /**
-     * One bit per {@value #FILTER_BITS}th of the hash space, set for every key: most words of a
-     * text are not in the table, and their bit (in 512 bytes that stay in the cache) is mostly
-     * clear.
+     * A filter over the top bits of the mixed hash ({@value #FILTER_BITS} bits, 512 bytes that stay
+     * in the cache), set for every key: a word whose bit is clear is not in the table, and most
+     * words of a text are not, so most lookups end here without probing.
      */
     private final long[] filter = new long[FILTER_BITS / 64];
 
