@@ -35,6 +35,9 @@ final class Decoder {
   private static final byte UPPER = 4;
   private static final byte LOWER = 8;
 
+  /** A base64 char that is not a hex digit. */
+  private static final byte NON_HEX = 16;
+
   /** Base64 value of chars below 128 (both alphabets: {@code +/} and {@code -_}), or -1. */
   private static final byte[] BASE64_VALUE = new byte[128];
 
@@ -69,6 +72,11 @@ final class Decoder {
       HEX_VALUE[Character.toUpperCase(hex.charAt(v))] = (byte) v;
       CLASS[hex.charAt(v)] |= HEX;
       CLASS[Character.toUpperCase(hex.charAt(v))] |= HEX;
+    }
+    for (int c = 0; c < 128; c++) {
+      if ((CLASS[c] & BASE64) != 0 && (CLASS[c] & HEX) == 0) {
+        CLASS[c] |= NON_HEX;
+      }
     }
   }
 
@@ -198,8 +206,7 @@ final class Decoder {
       int seen = 0;
       int cls;
       while (i < n && ((cls = classOf(text[i])) & BASE64) != 0) {
-        // Non-hex chars are marked by the absence of HEX: collect its complement.
-        seen |= cls | ((cls & HEX) == 0 ? 16 : 0);
+        seen |= cls;
         i++;
       }
       int e = i;
@@ -207,7 +214,7 @@ final class Decoder {
         i++;
       }
       int len = e - s;
-      boolean nonHex = (seen & 16) != 0;
+      boolean nonHex = (seen & NON_HEX) != 0;
       if (len == 2 && !nonHex) {
         chain = s - lastPair == 3 ? chain + 1 : 1;
         lastPair = s;
