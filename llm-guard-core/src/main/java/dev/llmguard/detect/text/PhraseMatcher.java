@@ -470,25 +470,6 @@ public final class PhraseMatcher {
     private char[][] keys = new char[64][];
     private int[] values = new int[64];
 
-    /**
-     * The mixed hash of the key in each slot with its lowest bit set, 0 for an empty slot: a probe
-     * reads this array only, and a key only when its hash is the one looked for.
-     */
-    private int[] hashes = new int[64];
-
-    /**
-     * A filter over the top bits of the mixed hash ({@value #FILTER_BITS} bits, 512 bytes that stay
-     * in the cache), set for every key: a word whose bit is clear is not in the table, and most
-     * words of a text are not, so most lookups end here without probing.
-     */
-    private final long[] filter = new long[FILTER_BITS / 64];
-
-    private static final int FILTER_BITS = 4096;
-
-    private static int filterBit(int mixedHash) {
-      return mixedHash >>> 20;
-    }
-
     int add(String word) {
       Integer existing = ids.get(word);
       if (existing != null) {
@@ -511,22 +492,17 @@ public final class PhraseMatcher {
     private void rehash(int size) {
       keys = new char[size][];
       values = new int[size];
-      hashes = new int[size];
       ids.forEach(this::put);
     }
 
     private void put(String word, int id) {
       int mask = keys.length - 1;
-      int full = hash(word);
-      int h = full & mask;
+      int h = hash(word) & mask;
       while (keys[h] != null) {
         h = (h + 1) & mask;
       }
       keys[h] = word.toCharArray();
       values[h] = id;
-      hashes[h] = full | 1;
-      int bit = filterBit(full);
-      filter[bit >>> 6] |= 1L << bit;
     }
 
     private static int hash(CharSequence s) {
@@ -554,19 +530,12 @@ public final class PhraseMatcher {
     /** Looks up {@code c[from, to)} whose plain polynomial hash is {@code rawHash}. */
     int find(char[] c, int from, int to, int rawHash) {
       int h = mix(rawHash);
-      int bit = filterBit(h);
-      if ((filter[bit >>> 6] & 1L << bit) == 0) {
-        return -1;
-      }
       int mask = keys.length - 1;
       int slot = h & mask;
       int len = to - from;
-      int[] hs = hashes;
-      int tag = h | 1;
-      int sh;
-      while ((sh = hs[slot]) != 0) {
-        char[] k;
-        if (sh == tag && (k = keys[slot]).length == len) {
+      char[] k;
+      while ((k = keys[slot]) != null) {
+        if (k.length == len) {
           int j = 0;
           while (j < len && k[j] == c[from + j]) {
             j++;
