@@ -35,6 +35,9 @@ final class Decoder {
   private static final byte UPPER = 4;
   private static final byte LOWER = 8;
 
+  /** A base64 char that is not a hex digit. */
+  private static final byte NON_HEX = 16;
+
   /** Base64 value of chars below 128 (both alphabets: {@code +/} and {@code -_}), or -1. */
   private static final byte[] BASE64_VALUE = new byte[128];
 
@@ -69,6 +72,11 @@ final class Decoder {
       HEX_VALUE[Character.toUpperCase(hex.charAt(v))] = (byte) v;
       CLASS[hex.charAt(v)] |= HEX;
       CLASS[Character.toUpperCase(hex.charAt(v))] |= HEX;
+    }
+    for (int c = 0; c < 128; c++) {
+      if ((CLASS[c] & BASE64) != 0 && (CLASS[c] & HEX) == 0) {
+        CLASS[c] |= NON_HEX;
+      }
     }
   }
 
@@ -183,6 +191,11 @@ final class Decoder {
 
   private void base64AndHex(char[] text, int n, Evidence ev) {
     int i = 0;
+    // Runs of exactly two hex digits, each starting 3 chars after the one before: spaced hex bytes
+    // ("69 67 6e") are such a chain, so without a chain of SPACED_HEX_MIN there are none to decode.
+    int chain = 0;
+    int longestChain = 0;
+    int lastPair = -10;
     while (i < n && budget > 0) {
       char c = text[i];
       if ((classOf(c) & BASE64) == 0) {
@@ -193,8 +206,7 @@ final class Decoder {
       int seen = 0;
       int cls;
       while (i < n && ((cls = classOf(text[i])) & BASE64) != 0) {
-        // Non-hex chars are marked by the absence of HEX: collect its complement.
-        seen |= cls | ((cls & HEX) == 0 ? 16 : 0);
+        seen |= cls;
         i++;
       }
       int e = i;
@@ -202,7 +214,12 @@ final class Decoder {
         i++;
       }
       int len = e - s;
-      boolean nonHex = (seen & 16) != 0;
+      boolean nonHex = (seen & NON_HEX) != 0;
+      if (len == 2 && !nonHex) {
+        chain = s - lastPair == 3 ? chain + 1 : 1;
+        lastPair = s;
+        longestChain = Math.max(longestChain, chain);
+      }
       if (!nonHex && len >= MIN_HEX && len % 2 == 0) {
         payload("hex", hexDecode(text, s, Math.min(e, s + MAX_PAYLOAD * 2)), s, e, ev);
       } else if (len >= MIN_BASE64 && (seen & UPPER) != 0 && (seen & LOWER) != 0) {
@@ -210,7 +227,7 @@ final class Decoder {
       }
     }
     // Space-separated hex bytes: "69 67 6e 6f 72 65".
-    if (budget > 0) {
+    if (budget > 0 && longestChain >= SPACED_HEX_MIN) {
       spacedHex(text, n, ev);
     }
   }
@@ -232,7 +249,7 @@ final class Decoder {
         pairs++;
         k += 3;
       }
-      if (pairs >= 8) {
+      if (pairs >= SPACED_HEX_MIN) {
         int count = Math.min(pairs, MAX_PAYLOAD);
         byte[] b = scratch.bytes(count);
         for (int p = 0; p < count; p++) {
@@ -243,6 +260,9 @@ final class Decoder {
       i = Math.max(i + 1, k);
     }
   }
+
+  /** Fewest space-separated hex bytes that are decoded. */
+  private static final int SPACED_HEX_MIN = 8;
 
   private static boolean isHex(char c) {
     return (classOf(c) & HEX) != 0;

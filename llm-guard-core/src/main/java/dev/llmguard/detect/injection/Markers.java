@@ -84,53 +84,149 @@ final class Markers {
     "override"
   };
 
+  /** A short token repeated (with period 1 to 3) at least this many times in a row is filler. */
   private static final int FLOOD_RUN = 24;
 
   /** Chars below 128 that can start a marker or a fake delimiter. */
   private static final boolean[] CANDIDATE = new boolean[128];
 
+  /**
+   * For chars below 128: {@link #END_OF_TOKEN} for a space or a newline (which may start a marker
+   * on the next line, checked where the token ends), {@link #MAY_START} for the other candidates, 0
+   * for the rest.
+   */
+  private static final byte[] KIND = new byte[128];
+
+  private static final byte MAY_START = 1;
+  private static final byte END_OF_TOKEN = 2;
+
   static {
     for (char c : "<[#\n%=*->".toCharArray()) {
       CANDIDATE[c] = true;
+      KIND[c] = MAY_START;
+    }
+    KIND[' '] = END_OF_TOKEN;
+    KIND['\n'] = END_OF_TOKEN;
+  }
+
+  /**
+   * Adds the signals of {@code t} to {@code ev}: markers in text order, then filler. One pass: the
+   * filler check splits the text into tokens, and the chars that may start a marker are checked on
+   * the way.
+   */
+  static void scan(NormalizedText t, Evidence ev) {
+    int n = t.length();
+    if (n == 0) {
+      return;
+    }
+    boolean delimiterSeen = checkAt(t, 0, false, ev);
+    int[] ts = new int[4];
+    int[] te = new int[4];
+    int[] run = new int[4];
+    // A signature of each kept token (length, first and last char): tokens whose signatures
+    // differ are different, without comparing their chars.
+    int[] th = new int[4];
+    int count = 0;
+    boolean flooded = false;
+    int floodStart = -1;
+    int floodEnd = -1;
+    int i = 0;
+    tokens:
+    while (i < n) {
+      while (i < n && t.charAt(i) == ' ') {
+        i++;
+      }
+      int s = i;
+      while (i < n) {
+        char c = t.charAt(i);
+        byte kind = c < 128 ? KIND[c] : 0;
+        if (kind != 0) {
+          if (kind == END_OF_TOKEN) {
+            break;
+          }
+          if (i != 0) {
+            delimiterSeen = checkAt(t, i, delimiterSeen, ev);
+          }
+        }
+        i++;
+      }
+      if (i < n && t.charAt(i) == '\n') {
+        if (i != 0) {
+          delimiterSeen = checkAt(t, i, delimiterSeen, ev);
+        }
+        i++;
+      }
+      int e = i;
+      if (e <= s) {
+        continue;
+      }
+      if (e - s >= PERIODIC_MIN && periodic(t, s, e)) {
+        flooded = true;
+        floodStart = t.originStart(s);
+        floodEnd = t.originEnd(e);
+        break;
+      }
+      int h = (e - s) ^ t.charAt(s) << 4 ^ t.charAt(e - 1) << 18;
+      boolean shortToken = e - s <= 6;
+      for (int p = 1; p <= 3; p++) {
+        int q = (count - p) & 3;
+        if (shortToken && count >= p && th[q] == h && same(t, s, e, ts[q], te[q])) {
+          if (++run[p] >= FLOOD_RUN) {
+            flooded = true;
+            floodStart = t.originStart(s);
+            floodEnd = t.originEnd(e);
+            break tokens;
+          }
+        } else {
+          run[p] = 0;
+        }
+      }
+      ts[count & 3] = s;
+      te[count & 3] = e;
+      th[count & 3] = h;
+      count++;
+    }
+    // Filler found: the rest of the text is read for markers only.
+    for (; i < n; i++) {
+      char c = t.charAt(i);
+      if (c < 128 && CANDIDATE[c] && i != 0) {
+        delimiterSeen = checkAt(t, i, delimiterSeen, ev);
+      }
+    }
+    if (flooded) {
+      ev.add("adversarial-filler", "flood", 0.5, floodStart, floodEnd);
     }
   }
 
-  static void scan(NormalizedText t, Evidence ev) {
+  /**
+   * The marker checks at {@code i}, the start of the text or a char that may start a marker;
+   * returns whether a fake delimiter has been seen (only the first one counts).
+   */
+  private static boolean checkAt(NormalizedText t, int i, boolean delimiterSeen, Evidence ev) {
     int n = t.length();
-    boolean delimiterSeen = false;
-    for (int i = 0; i < n; i++) {
-      char c = t.charAt(i);
-      if (i != 0 && (c >= 128 || !CANDIDATE[c])) {
-        // Nothing below can happen at this char: skip the checks.
-        continue;
-      }
-      switch (c) {
-        case '<' -> check(t, i, LT, LT_OPENINGS, ev);
-        case '[' -> check(t, i, BRACKET, BRACKET_OPENINGS, ev);
-        case '#' -> check(t, i, HASH, HASH_OPENINGS, ev);
-        case '\n' -> check(t, i + 1, LINE, LINE_OPENINGS, ev);
-        default -> {}
-      }
-      if (i == 0) {
-        check(t, 0, LINE, LINE_OPENINGS, ev);
-      }
-      if (!delimiterSeen
-          && (c == '%' || c == '=' || c == '*' || c == '-' || c == '>' || c == '#')
-          && i + 2 < n
-          && t.charAt(i + 1) == c
-          && t.charAt(i + 2) == c) {
-        if (delimiterWordFollows(t, i + 3)) {
-          delimiterSeen = true;
-          ev.add(
-              "fake-delimiter",
-              "delimiter",
-              0.5,
-              t.originStart(i),
-              t.originEnd(Math.min(n, i + 24)));
-        }
+    char c = t.charAt(i);
+    switch (c) {
+      case '<' -> check(t, i, LT, LT_OPENINGS, ev);
+      case '[' -> check(t, i, BRACKET, BRACKET_OPENINGS, ev);
+      case '#' -> check(t, i, HASH, HASH_OPENINGS, ev);
+      case '\n' -> check(t, i + 1, LINE, LINE_OPENINGS, ev);
+      default -> {}
+    }
+    if (i == 0) {
+      check(t, 0, LINE, LINE_OPENINGS, ev);
+    }
+    if (!delimiterSeen
+        && (c == '%' || c == '=' || c == '*' || c == '-' || c == '>' || c == '#')
+        && i + 2 < n
+        && t.charAt(i + 1) == c
+        && t.charAt(i + 2) == c) {
+      if (delimiterWordFollows(t, i + 3)) {
+        ev.add(
+            "fake-delimiter", "delimiter", 0.5, t.originStart(i), t.originEnd(Math.min(n, i + 24)));
+        return true;
       }
     }
-    flood(t, ev);
+    return delimiterSeen;
   }
 
   /**
@@ -215,49 +311,6 @@ final class Markers {
       }
     }
     return false;
-  }
-
-  /** A short token repeated (with period 1 to 3) at least {@value #FLOOD_RUN} times in a row. */
-  private static void flood(NormalizedText t, Evidence ev) {
-    int n = t.length();
-    int[] ts = new int[4];
-    int[] te = new int[4];
-    int[] run = new int[4];
-    int count = 0;
-    int i = 0;
-    while (i < n) {
-      while (i < n && t.charAt(i) == ' ') {
-        i++;
-      }
-      int s = i;
-      while (i < n && t.charAt(i) != ' ' && t.charAt(i) != '\n') {
-        i++;
-      }
-      if (i < n && t.charAt(i) == '\n') {
-        i++;
-      }
-      int e = i;
-      if (e <= s) {
-        continue;
-      }
-      if (e - s >= PERIODIC_MIN && periodic(t, s, e)) {
-        ev.add("adversarial-filler", "flood", 0.5, t.originStart(s), t.originEnd(e));
-        return;
-      }
-      for (int p = 1; p <= 3; p++) {
-        if (count >= p && e - s <= 6 && same(t, s, e, ts[(count - p) & 3], te[(count - p) & 3])) {
-          if (++run[p] >= FLOOD_RUN) {
-            ev.add("adversarial-filler", "flood", 0.5, t.originStart(s), t.originEnd(e));
-            return;
-          }
-        } else {
-          run[p] = 0;
-        }
-      }
-      ts[count & 3] = s;
-      te[count & 3] = e;
-      count++;
-    }
   }
 
   /** A single word at least this long that repeats a short chunk is filler too. */

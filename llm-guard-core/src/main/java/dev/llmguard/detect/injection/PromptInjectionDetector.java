@@ -151,12 +151,12 @@ public final class PromptInjectionDetector implements Detector {
     int n = text.length();
     int i = 0;
     while (i < n && out.length() < Decoder.MAX_PAYLOAD) {
-      if (!Character.isLetter(text.charAt(i))) {
+      if (!isLetter(text.charAt(i))) {
         i++;
         continue;
       }
       int j = i + 1;
-      while (j < n && Character.isLetter(text.charAt(j))) {
+      while (j < n && isLetter(text.charAt(j))) {
         j++;
       }
       if (j - i > 1) {
@@ -221,6 +221,20 @@ public final class PromptInjectionDetector implements Detector {
     if (s >= 0.3) {
       ev.add("spelled-out-payload", "encoded", Math.max(SPELLED_WEIGHT, s), first, last);
     }
+  }
+
+  /** ASCII letters, for chars below 128 ({@link Character#isLetter} agrees there). */
+  private static final boolean[] ASCII_LETTER = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      ASCII_LETTER[c] = true;
+      ASCII_LETTER[Character.toUpperCase(c)] = true;
+    }
+  }
+
+  private static boolean isLetter(char c) {
+    return c < 128 ? ASCII_LETTER[c] : Character.isLetter(c);
   }
 
   /** Weight of a phrase that scores after its spelled-out letters are joined. */

@@ -454,15 +454,18 @@ public final class TextNormalizer {
       i++;
       if (isWordChar(c)) {
         // The rest of a word: ASCII letters after a word char start nothing and only need the
-        // squeeze (b[m - 1] exists: c was written or squeezed into it).
+        // squeeze (b[m - 1] exists: c was written or squeezed into it). The last char written is
+        // kept in a local: reading it back from the array would wait on the store just made.
+        char last = b[m - 1];
         while (i < n) {
           char d = a[i];
           if (d < 'a' || d > 'z') {
             break;
           }
-          if (b[m - 1] != d) {
+          if (last != d) {
             b[m] = d;
             bo[m++] = ao[i];
+            last = d;
           }
           i++;
         }

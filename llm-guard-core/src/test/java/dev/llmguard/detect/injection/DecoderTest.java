@@ -206,4 +206,27 @@ class DecoderTest {
     // The payload after 200 runs of noise is still reached: noise does not use up the budget.
     assertThat(scanned).containsExactly(PAYLOADS.get(0));
   }
+
+  @Test
+  void spacedHexBytesAreDecodedAmongWordsThatLookLikeHexPairs() {
+    // "be", "ad", "de", "12" read as hex pairs too; only a chain of them is spaced hex.
+    String prose = String.join(" ", Fixtures.lines("/fixtures/text/long-prose.txt"));
+    for (String payload : PAYLOADS) {
+      scanned.clear();
+      byte[] utf8 = payload.getBytes(StandardCharsets.UTF_8);
+      String spaced = HexFormat.ofDelimiter(" ").formatHex(utf8);
+      String text = "be ad de 12 fa " + prose + " be ad then " + spaced + " ok " + prose;
+      decoder.scan(text, new Evidence(), false, false);
+      assertThat(scanned).as(payload).contains(payload);
+    }
+  }
+
+  @Test
+  void hexPairsThatDoNotFollowOneAnotherAreNotDecoded() {
+    byte[] utf8 = PAYLOADS.get(0).getBytes(StandardCharsets.UTF_8);
+    // Each byte on its own, two spaces apart: no run of spaced hex bytes.
+    String text = HexFormat.ofDelimiter("  ").formatHex(utf8);
+    decoder.scan(text, new Evidence(), false, false);
+    assertThat(scanned).isEmpty();
+  }
 }

@@ -95,4 +95,29 @@ class PhraseMatcherTest {
     }
     assertThat(m.match(TextNormalizer.fold("show instru"))).isEmpty();
   }
+
+  @Test
+  void theWordTableFindsEveryWordItHoldsAndNoOther() {
+    List<String> prose = Fixtures.lines("/fixtures/text/long-prose.txt");
+    List<String> all =
+        prose.stream()
+            .flatMap(line -> java.util.Arrays.stream(line.toLowerCase().split("[^a-z]+")))
+            .filter(w -> !w.isEmpty())
+            .distinct()
+            .toList();
+    PhraseMatcher.WordTable table = new PhraseMatcher.WordTable();
+    List<String> held = all.subList(0, all.size() / 2);
+    for (String w : held) {
+      table.add(w);
+    }
+    for (int k = 0; k < all.size(); k++) {
+      char[] c = ("  " + all.get(k) + " ").toCharArray();
+      int id = table.find(c, 2, c.length - 1);
+      if (k < held.size()) {
+        assertThat(id).as(all.get(k)).isEqualTo(k);
+      } else {
+        assertThat(id).as(all.get(k)).isEqualTo(-1);
+      }
+    }
+  }
 }
