@@ -16,6 +16,15 @@ public final class NormalizedText {
   private final int spacedRunStart;
   private final int spacedRunEnd;
 
+  /**
+   * The reused buffers of the thread that folded this text, where its words are split; null for a
+   * text of its own ({@link TextNormalizer#fold}), whose words get arrays of their own.
+   */
+  final TextNormalizer.Buffers scratch;
+
+  /** The words of this text once some matcher split them (see {@link Lexicon#words}). */
+  volatile PhraseMatcher.Words words;
+
   NormalizedText(
       CharSequence original,
       char[] chars,
@@ -23,7 +32,9 @@ public final class NormalizedText {
       int[] origin,
       int longestSpacedRun,
       int spacedRunStart,
-      int spacedRunEnd) {
+      int spacedRunEnd,
+      TextNormalizer.Buffers scratch) {
+    this.scratch = scratch;
     this.original = original;
     this.chars = chars;
     this.length = length;

@@ -3,8 +3,10 @@ package dev.llmguard.detect.text;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds families of phrasings in folded text, in time linear in the text length and without regular
@@ -17,9 +19,11 @@ import java.util.Map;
  * preceded by {@code +N}, allowing up to {@code N} other words before it ({@code ignore +3
  * instruct*}). Words are folded as {@link TextNormalizer} folds them (lower case, no accents).
  *
- * <p>Immutable and thread-safe once built. {@link #match(NormalizedText)} splits the text into
- * words in blocks of {@value #BLOCK} (plus the longest reach of a rule) in a per-thread buffer, so
- * a scan allocates only for the hits it returns.
+ * <p>Immutable and thread-safe once built. All matchers share one lexicon (the words and stems of
+ * every rule set in the process), so a folded text is split into words and each word is looked up
+ * once, by whichever matcher sees the text first; the others reuse the split (kept with the text,
+ * in the calling thread's reused arrays for a text from {@link TextNormalizer#normalize}). A scan
+ * allocates only for the hits it returns.
  */
 public final class PhraseMatcher {
 
@@ -51,47 +55,43 @@ public final class PhraseMatcher {
       this.rule = rule;
       this.elements = elements;
     }
-
-    /** How many words after the first one a match can reach. */
-    int reach() {
-      int r = 0;
-      for (int e = 1; e < elements.length; e++) {
-        r += elements[e].gap + 1;
-      }
-      return r;
-    }
   }
 
   private static final int MAX_HITS = 64;
-
-  /** Words per block when a text is matched in a reused buffer. */
-  static final int BLOCK = 1024;
 
   private static final Compiled[] NONE = new Compiled[0];
 
   private final WordTable words = new WordTable();
   private final WordTable stems = new WordTable();
 
-  /** The stems again, as a trie: a word is walked only as far as some stem goes. */
-  private final StemTrie stemTrie = new StemTrie();
+  /** This matcher's words and stems by their ids here. */
+  private final String[] wordList;
+
+  private final String[] stemList;
 
   private final Compiled[][] byFirstWord;
   private final Compiled[][] byFirstStem;
 
-  /** The longest reach of any rule, in words after its first one. */
-  private final int reach;
+  private final Lexicon lexicon;
 
-  private final ThreadLocal<Words> buffer;
+  /** Ids of the lexicon's snapshot mapped to this matcher's; replaced when the lexicon grows. */
+  private volatile Binding binding;
 
   /**
-   * Compiles the rules.
+   * Compiles the rules into the lexicon every matcher shares.
    *
    * @throws IllegalArgumentException when a pattern is malformed
    */
   public PhraseMatcher(List<Rule> rules) {
+    this(rules, Lexicon.SHARED);
+  }
+
+  /** Compiles the rules into {@code lexicon} (tests use lexicons of their own). */
+  PhraseMatcher(List<Rule> rules, Lexicon lexicon) {
     List<Rule> ruleList = List.copyOf(rules);
     List<int[][]> idsPerRule = new ArrayList<>();
     List<int[]> gapsPerRule = new ArrayList<>();
+    Set<String> stemSet = new LinkedHashSet<>();
     for (Rule r : ruleList) {
       String[] parts = r.pattern().trim().split("\\s+");
       List<int[]> els = new ArrayList<>();
@@ -112,7 +112,9 @@ public final class PhraseMatcher {
           if (alt.endsWith("*")) {
             String stem = vocabulary(alt.substring(0, alt.length() - 1));
             int id = stems.add(stem);
-            stemTrie.add(stem, id);
+            if (!stem.isEmpty()) {
+              stemSet.add(stem);
+            }
             ids[k] = -2 - id;
           } else {
             ids[k] = words.add(vocabulary(alt));
@@ -137,7 +139,6 @@ public final class PhraseMatcher {
     for (int i = 0; i < stems.size(); i++) {
       firstStem.add(new ArrayList<>());
     }
-    int maxReach = 0;
     for (int r = 0; r < ruleList.size(); r++) {
       int[][] ids = idsPerRule.get(r);
       int[] gaps = gapsPerRule.get(r);
@@ -151,7 +152,6 @@ public final class PhraseMatcher {
         elements[e] = new Element(gaps[e], accepts);
       }
       Compiled c = new Compiled(ruleList.get(r), elements);
-      maxReach = Math.max(maxReach, c.reach());
       for (int id : ids[0]) {
         List<Compiled> list = id >= 0 ? firstWord.get(id) : firstStem.get(-2 - id);
         if (!list.contains(c)) {
@@ -161,8 +161,10 @@ public final class PhraseMatcher {
     }
     byFirstWord = toArrays(firstWord);
     byFirstStem = toArrays(firstStem);
-    reach = maxReach;
-    buffer = ThreadLocal.withInitial(() -> new Words(BLOCK + reach));
+    wordList = words.keysById();
+    stemList = stems.keysById();
+    this.lexicon = lexicon;
+    binding = new Binding(lexicon.register(Set.of(wordList), stemSet));
   }
 
   private static Compiled[][] toArrays(List<List<Compiled>> lists) {
@@ -173,23 +175,83 @@ public final class PhraseMatcher {
     return out;
   }
 
-  /** The words of a folded text (or of a block of it) with their ids. Not thread-safe. */
+  /**
+   * This matcher's view of one lexicon snapshot: for each word id + 1 of the snapshot the word id
+   * here (or -1), and for each trie node the id here of the longest of this matcher's stems that
+   * ends at that node or above it (or -1). Immutable.
+   */
+  private final class Binding {
+    final Lexicon.Snapshot snapshot;
+    final int[] wordOf;
+    final int[] stemOf;
+
+    Binding(Lexicon.Snapshot snapshot) {
+      this.snapshot = snapshot;
+      wordOf = new int[snapshot.table.size() + 1];
+      Arrays.fill(wordOf, -1);
+      for (int id = 0; id < wordList.length; id++) {
+        int global = snapshot.wordId(wordList[id]);
+        if (global >= 0) {
+          wordOf[global + 1] = id;
+        }
+      }
+      StemTrie trie = snapshot.trie;
+      int nodes = trie.size();
+      int[] own = new int[nodes];
+      Arrays.fill(own, -1);
+      for (int id = 0; id < stemList.length; id++) {
+        int node = trie.nodeOf(stemList[id]);
+        if (node > StemTrie.ROOT) {
+          own[node] = id;
+        }
+      }
+      // A parent is always numbered before its children, so one forward pass carries the
+      // longest stem down every path.
+      stemOf = new int[nodes];
+      stemOf[StemTrie.ROOT] = -1;
+      for (int node = 1; node < nodes; node++) {
+        stemOf[node] = own[node] >= 0 ? own[node] : stemOf[trie.parent(node)];
+      }
+    }
+  }
+
+  private Binding bindingFor(Lexicon.Snapshot snapshot) {
+    Binding b = binding;
+    if (b.snapshot != snapshot) {
+      // The lexicon grew since this matcher was built (or last bound): map the new ids once.
+      b = new Binding(snapshot);
+      binding = b;
+    }
+    return b;
+  }
+
+  /**
+   * The words of a folded text (or of a block of it) with their ids in a lexicon. Not thread-safe;
+   * one from {@link #words} is owned by its caller.
+   */
   public static final class Words {
     int[] start;
     int[] end;
+
+    /** The id + 1 of each word in the snapshot's table, 0 when it holds no such word. */
     int[] word;
-    int[] stem;
+
+    /** The deepest stem-trie node each word reaches (the root when none). */
+    int[] node;
+
     int[] sentence;
     int count;
 
-    /** Sentence number of the next word; carried from block to block. */
-    int sentences;
+    /** The text and snapshot these words were split from and looked up in. */
+    NormalizedText text;
+
+    Lexicon.Snapshot snapshot;
 
     Words(int capacity) {
       start = new int[capacity];
       end = new int[capacity];
       word = new int[capacity];
-      stem = new int[capacity];
+      node = new int[capacity];
       sentence = new int[capacity];
     }
 
@@ -206,85 +268,16 @@ public final class PhraseMatcher {
       start = Arrays.copyOf(start, nc);
       end = Arrays.copyOf(end, nc);
       word = Arrays.copyOf(word, nc);
-      stem = Arrays.copyOf(stem, nc);
+      node = Arrays.copyOf(node, nc);
       sentence = Arrays.copyOf(sentence, nc);
     }
-
-    /** Moves words {@code [from, count)} to the front. */
-    void dropBefore(int from) {
-      int keep = count - from;
-      System.arraycopy(start, from, start, 0, keep);
-      System.arraycopy(end, from, end, 0, keep);
-      System.arraycopy(word, from, word, 0, keep);
-      System.arraycopy(stem, from, stem, 0, keep);
-      System.arraycopy(sentence, from, sentence, 0, keep);
-      count = keep;
-    }
   }
 
-  /** Splits folded text into words and looks each up (all words at once; allocates). */
+  /** Splits folded text into words and looks each up (in arrays of its own; allocates). */
   public Words words(NormalizedText t) {
-    Words w = new Words(Math.max(8, t.length() / 4));
-    int at = 0;
-    while ((at = split(t, at, w)) < t.length()) {
-      w.grow();
-    }
+    Words w = new Words(Lexicon.wordsFor(t.length()));
+    lexicon.current().split(t, w);
     return w;
-  }
-
-  /**
-   * Adds the words of {@code t} from char {@code from} on to {@code w} until it is full or the text
-   * ends; returns where to go on (at least {@code t.length()} when the text is done).
-   */
-  private int split(NormalizedText t, int from, Words w) {
-    int n = t.length();
-    int capacity = w.capacity();
-    char[] c = t.chars();
-    int count = w.count;
-    int sent = w.sentences;
-    int i = from;
-    while (i < n) {
-      char ch = c[i];
-      if (!isWordChar(ch)) {
-        if (ch == '.' || ch == '!' || ch == '?' || ch == '\n' || ch == ';') {
-          sent++;
-        }
-        i++;
-        continue;
-      }
-      if (count == capacity) {
-        break;
-      }
-      // One pass over the word: its end, the hash of the whole word for the word table, and the
-      // longest stem that is a prefix of it, from the trie (walked only while some stem goes on).
-      int s = i;
-      int h = 0;
-      int st = -1;
-      int node = StemTrie.ROOT;
-      while (i < n) {
-        char d = c[i];
-        if (!isWordChar(d) && !(d == '\'' && i + 1 < n && isWordChar(c[i + 1]) && i > s)) {
-          break;
-        }
-        h = 31 * h + d;
-        if (node >= 0) {
-          node = stemTrie.next(node, d);
-          if (node >= 0 && stemTrie.stem(node) >= 0) {
-            st = stemTrie.stem(node);
-          }
-        }
-        i++;
-      }
-      w.start[count] = s;
-      w.end[count] = i;
-      w.word[count] = words.find(c, s, i, h);
-      w.stem[count] = st;
-      w.sentence[count] = sent;
-      count++;
-    }
-    w.count = count;
-    w.sentences = sent;
-    return i >= n ? n : i;
   }
 
   /** ASCII letters and digits, for chars below 128. */
@@ -299,70 +292,63 @@ public final class PhraseMatcher {
     }
   }
 
-  private static boolean isWordChar(char c) {
+  static boolean isWordChar(char c) {
     return c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c);
   }
 
-  private boolean matches(Element e, Words w, int k) {
+  private boolean matches(Element e, Binding b, Words w, int k) {
     long[] accepts = e.accepts;
-    int word = w.word[k];
+    int word = b.wordOf[w.word[k]];
     if (word >= 0 && (accepts[word >>> 6] & 1L << word) != 0) {
       return true;
     }
-    int stem = w.stem[k];
+    int stem = b.stemOf[w.node[k]];
     if (stem < 0) {
       return false;
     }
-    int bit = words.size() + stem;
+    int bit = wordList.length + stem;
     return (accepts[bit >>> 6] & 1L << bit) != 0;
   }
 
   /**
-   * Every rule match in {@code t}, in text order, at most {@value #MAX_HITS}. Splits the text in a
-   * per-thread buffer of words; the list is empty and shared when nothing matched.
+   * Every rule match in {@code t}, in text order, at most {@value #MAX_HITS}. The words of the text
+   * are split once for every matcher (see the class comment); the list is empty and shared when
+   * nothing matched.
    */
   public List<Hit> match(NormalizedText t) {
-    Words w = buffer.get();
-    w.count = 0;
-    w.sentences = 0;
-    List<Hit> hits = null;
-    int n = t.length();
-    int at = 0;
-    while (true) {
-      at = split(t, at, w);
-      boolean done = at >= n;
-      // Starts whose every possible match lies within the block; the rest wait for the next one.
-      int limit = done ? w.count : w.count - reach;
-      hits = match(w, 0, limit, hits);
-      if (done || hits != null && hits.size() >= MAX_HITS) {
-        break;
-      }
-      w.dropBefore(limit);
-    }
+    Words w = lexicon.words(t);
+    List<Hit> hits = match(bindingFor(w.snapshot), w, null);
     return hits == null ? List.of() : hits;
   }
 
   /** Every rule match, in text order, at most {@value #MAX_HITS}. */
   public List<Hit> match(Words w) {
-    List<Hit> hits = match(w, 0, w.count, null);
+    List<Hit> hits = match(bindingFor(w.snapshot), w, null);
     return hits == null ? new ArrayList<>() : hits;
   }
 
-  private List<Hit> match(Words w, int from, int to, List<Hit> hits) {
-    for (int i = from; i < to && (hits == null || hits.size() < MAX_HITS); i++) {
-      if (w.word[i] >= 0) {
-        hits = matchAll(byFirstWord[w.word[i]], w, i, hits);
+  private List<Hit> match(Binding b, Words w, List<Hit> hits) {
+    int[] wordOf = b.wordOf;
+    int[] stemOf = b.stemOf;
+    int[] word = w.word;
+    int[] node = w.node;
+    int to = w.count;
+    for (int i = 0; i < to && (hits == null || hits.size() < MAX_HITS); i++) {
+      int lw = wordOf[word[i]];
+      if (lw >= 0) {
+        hits = matchAll(byFirstWord[lw], b, w, i, hits);
       }
-      if (w.stem[i] >= 0) {
-        hits = matchAll(byFirstStem[w.stem[i]], w, i, hits);
+      int ls = stemOf[node[i]];
+      if (ls >= 0) {
+        hits = matchAll(byFirstStem[ls], b, w, i, hits);
       }
     }
     return hits;
   }
 
-  private List<Hit> matchAll(Compiled[] rules, Words w, int i, List<Hit> hits) {
+  private List<Hit> matchAll(Compiled[] rules, Binding b, Words w, int i, List<Hit> hits) {
     for (Compiled c : rules) {
-      int end = matchAt(c.elements, w, i);
+      int end = matchAt(c.elements, b, w, i);
       if (end >= 0 && (hits == null || hits.size() < MAX_HITS)) {
         if (hits == null) {
           hits = new ArrayList<>();
@@ -373,7 +359,7 @@ public final class PhraseMatcher {
     return hits;
   }
 
-  private int matchAt(Element[] els, Words w, int i) {
+  private int matchAt(Element[] els, Binding b, Words w, int i) {
     int pos = i;
     for (int e = 1; e < els.length; e++) {
       Element el = els[e];
@@ -383,7 +369,7 @@ public final class PhraseMatcher {
         if (w.sentence[k] != w.sentence[i]) {
           break;
         }
-        if (matches(el, w, k)) {
+        if (matches(el, b, w, k)) {
           found = k;
           break;
         }
@@ -403,6 +389,7 @@ public final class PhraseMatcher {
     static final int ROOT = 0;
     private int[] children = new int[26 * 64];
     private int[] stems = new int[64];
+    private int[] parents = new int[64];
     private boolean[] otherChildren = new boolean[64];
     private final Map<Long, Integer> other = new HashMap<>();
     private int size = 1;
@@ -419,6 +406,7 @@ public final class PhraseMatcher {
         int next = next(node, c);
         if (next < 0) {
           next = newNode();
+          parents[next] = node;
           if (c >= 'a' && c <= 'z') {
             children[node * 26 + (c - 'a')] = next;
           } else {
@@ -441,8 +429,28 @@ public final class PhraseMatcher {
         stems = Arrays.copyOf(stems, cap);
         Arrays.fill(stems, size, cap, -1);
         otherChildren = Arrays.copyOf(otherChildren, cap);
+        parents = Arrays.copyOf(parents, cap);
       }
       return size++;
+    }
+
+    /** Number of nodes, the root included; nodes are numbered from 0 (the root) in order made. */
+    int size() {
+      return size;
+    }
+
+    /** The parent of a node other than the root: always a node numbered before it. */
+    int parent(int node) {
+      return parents[node];
+    }
+
+    /** The node {@code s} leads to from the root, or -1. */
+    int nodeOf(String s) {
+      int node = ROOT;
+      for (int k = 0; k < s.length() && node >= 0; k++) {
+        node = next(node, s.charAt(k));
+      }
+      return node;
     }
 
     /** The node after {@code c} from {@code node}, or -1. */
@@ -487,6 +495,13 @@ public final class PhraseMatcher {
 
     int size() {
       return ids.size();
+    }
+
+    /** The words by id. */
+    String[] keysById() {
+      String[] out = new String[ids.size()];
+      ids.forEach((w, id) -> out[id] = w);
+      return out;
     }
 
     private void rehash(int size) {

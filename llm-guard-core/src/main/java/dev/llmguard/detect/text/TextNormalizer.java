@@ -61,8 +61,9 @@ public final class TextNormalizer {
   private static final byte DIGIT = 2;
   private static final byte SEPARATOR = 4;
 
-  private static final ThreadLocal<Buffers> MAIN = ThreadLocal.withInitial(Buffers::new);
-  private static final ThreadLocal<Buffers> DECODED = ThreadLocal.withInitial(Buffers::new);
+  private static final ThreadLocal<Buffers> MAIN = ThreadLocal.withInitial(() -> new Buffers(true));
+  private static final ThreadLocal<Buffers> DECODED =
+      ThreadLocal.withInitial(() -> new Buffers(true));
 
   static {
     if (HOMOGLYPHS_FROM.length() != HOMOGLYPHS_TO.length()) {
@@ -255,7 +256,7 @@ public final class TextNormalizer {
    */
   public static NormalizedText fold(String text) {
     // Fresh buffers that nobody else writes to: the result may be kept.
-    return foldInto(text, new Buffers());
+    return foldInto(text, new Buffers(false));
   }
 
   /** Reduces runs of one ASCII letter to one letter, as the folded text does. */
@@ -275,12 +276,33 @@ public final class TextNormalizer {
    * Reusable arrays for folding: the folded chars and, for each, its offset in the original. Both
    * passes write into the same arrays (the second pass never writes ahead of where it reads).
    */
-  private static final class Buffers {
+  static final class Buffers {
     char[] source = new char[0];
     char[] chars = new char[0];
     int[] origin = new int[0];
     NormalizedText last;
     CharSequence lastText;
+
+    /** Whether the texts folded here are owned by this thread (and so may share its words). */
+    final boolean reused;
+
+    /** Where the phrase matchers split the words of the text folded last. */
+    private PhraseMatcher.Words words;
+
+    Buffers(boolean reused) {
+      this.reused = reused;
+    }
+
+    /**
+     * This thread's word arrays, of at least {@code capacity} words when new; arrays grown past
+     * {@link Lexicon#MAX_RETAINED_WORDS} by an earlier text are dropped first.
+     */
+    PhraseMatcher.Words words(int capacity) {
+      if (words == null || words.capacity() > Lexicon.MAX_RETAINED_WORDS) {
+        words = new PhraseMatcher.Words(Math.min(capacity, Lexicon.MAX_RETAINED_WORDS));
+      }
+      return words;
+    }
 
     /** Arrays of at least {@code capacity}, kept for the next call unless they are too large. */
     void ensure(int capacity) {
@@ -375,7 +397,7 @@ public final class TextNormalizer {
         ao[n++] = i;
       }
     }
-    return secondPass(text, a, ao, n);
+    return secondPass(text, a, ao, n, b.reused ? b : null);
   }
 
   private static boolean isLetter(char c) {
@@ -390,7 +412,8 @@ public final class TextNormalizer {
     return c < 128 && ASCII_CLASS[c] == SEPARATOR;
   }
 
-  private static NormalizedText secondPass(CharSequence original, char[] a, int[] ao, int n) {
+  private static NormalizedText secondPass(
+      CharSequence original, char[] a, int[] ao, int n, Buffers scratch) {
     // Undo leetspeak inside words: a digit or symbol counts as a letter when a letter touches it.
     for (int i = 0; i < n; i++) {
       char c = a[i];
@@ -474,7 +497,7 @@ public final class TextNormalizer {
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
       m--;
     }
-    return new NormalizedText(original, b, m, bo, longestRun, runStart, runEnd);
+    return new NormalizedText(original, b, m, bo, longestRun, runStart, runEnd, scratch);
   }
 
   /**

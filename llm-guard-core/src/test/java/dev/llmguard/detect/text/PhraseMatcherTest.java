@@ -60,8 +60,8 @@ class PhraseMatcherTest {
   @Test
   void aPhraseAcrossTheBoundaryOfTwoWordBlocksIsFoundAsInOnePiece() {
     String attack = Fixtures.lines("/fixtures/prompt-injection/multilingual.txt").get(0);
-    for (int before = PhraseMatcher.BLOCK - 12; before <= PhraseMatcher.BLOCK + 4; before++) {
-      String text = proseWords(before) + " " + attack + " " + proseWords(3 * PhraseMatcher.BLOCK);
+    for (int before = 1024 - 12; before <= 1024 + 4; before++) {
+      String text = proseWords(before) + " " + attack + " " + proseWords(3 * 1024);
       NormalizedText t = TextNormalizer.fold(text);
       List<PhraseMatcher.Hit> inBlocks = INJECTION.match(t);
       assertThat(inBlocks)

@@ -1,0 +1,157 @@
+package dev.llmguard.detect.text;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The words and stems of every {@link PhraseMatcher} built on it, so that a folded text is split
+ * into words and each word looked up once for all of them: the prompt-injection and jailbreak
+ * matchers scan the same text, and before they shared a lexicon each split it and hashed every word
+ * on its own. A matcher maps the lexicon's ids to its own with two array reads per word.
+ *
+ * <p>Thread-safe. {@link #register} (a matcher's constructor) publishes a new immutable {@link
+ * Snapshot}; a split is tied to the snapshot it used, so a matcher built later never reads a split
+ * that lacks its words. The lexicon only grows: it is meant for the rule sets of a process, built
+ * once, not for rules made per request.
+ */
+final class Lexicon {
+
+  /**
+   * The lexicon of every matcher built with {@link PhraseMatcher#PhraseMatcher(java.util.List)}.
+   */
+  static final Lexicon SHARED = new Lexicon();
+
+  /** Texts split into at most this many words keep their per-thread word arrays for the next. */
+  static final int MAX_RETAINED_WORDS = 1 << 15;
+
+  private final Set<String> words = new LinkedHashSet<>();
+  private final Set<String> stems = new LinkedHashSet<>();
+  private volatile Snapshot current = new Snapshot(Set.of(), Set.of());
+
+  /** Adds words and stems (already folded) and returns a snapshot that holds them. */
+  synchronized Snapshot register(Set<String> newWords, Set<String> newStems) {
+    if (words.containsAll(newWords) && stems.containsAll(newStems)) {
+      return current;
+    }
+    words.addAll(newWords);
+    stems.addAll(newStems);
+    current = new Snapshot(words, stems);
+    return current;
+  }
+
+  Snapshot current() {
+    return current;
+  }
+
+  /**
+   * The words of {@code t} split and looked up in the current snapshot: computed once per text and
+   * snapshot, then reused by every matcher that asks. A text from {@link TextNormalizer#normalize}
+   * or {@link TextNormalizer#foldDecoded} is split into its thread's reused arrays (valid as long
+   * as the text is); one from {@link TextNormalizer#fold} gets arrays of its own.
+   */
+  PhraseMatcher.Words words(NormalizedText t) {
+    Snapshot s = current;
+    PhraseMatcher.Words w = t.words;
+    if (w != null && w.text == t && w.snapshot == s) {
+      return w;
+    }
+    w =
+        t.scratch != null
+            ? t.scratch.words(wordsFor(t.length()))
+            : new PhraseMatcher.Words(wordsFor(t.length()));
+    s.split(t, w);
+    t.words = w;
+    return w;
+  }
+
+  /** A first guess of the word count of a text of {@code length} folded chars. */
+  static int wordsFor(int length) {
+    return Math.max(16, length / 6);
+  }
+
+  /**
+   * The lexicon at one moment: a word table and a trie of the stems, each node of the trie numbered
+   * so that a matcher can tell, per node, its own longest stem on the way there.
+   */
+  static final class Snapshot {
+    final PhraseMatcher.WordTable table = new PhraseMatcher.WordTable();
+    final PhraseMatcher.StemTrie trie = new PhraseMatcher.StemTrie();
+
+    Snapshot(Set<String> words, Set<String> stems) {
+      for (String w : words) {
+        table.add(w);
+      }
+      int id = 0;
+      for (String s : stems) {
+        trie.add(s, id++);
+      }
+    }
+
+    /** Id of {@code word} in this snapshot, or -1. */
+    int wordId(String word) {
+      char[] c = word.toCharArray();
+      return table.find(c, 0, c.length);
+    }
+
+    /**
+     * Splits all of {@code t} into {@code w}: for each word its range, its id + 1 in the word table
+     * (0 when absent), the deepest trie node its chars reach (0, the root, when none) and its
+     * sentence number.
+     */
+    void split(NormalizedText t, PhraseMatcher.Words w) {
+      w.text = null;
+      w.snapshot = this;
+      int n = t.length();
+      char[] c = t.chars();
+      PhraseMatcher.WordTable table = this.table;
+      PhraseMatcher.StemTrie trie = this.trie;
+      int count = 0;
+      int sent = 0;
+      int capacity = w.capacity();
+      int i = 0;
+      while (i < n) {
+        char ch = c[i];
+        if (!PhraseMatcher.isWordChar(ch)) {
+          if (ch == '.' || ch == '!' || ch == '?' || ch == '\n' || ch == ';') {
+            sent++;
+          }
+          i++;
+          continue;
+        }
+        if (count == capacity) {
+          w.grow();
+          capacity = w.capacity();
+        }
+        // One pass over the word: its end, its hash for the word table, and the trie walked as far
+        // as some stem goes.
+        int s = i;
+        int h = 0;
+        int node = PhraseMatcher.StemTrie.ROOT;
+        int at = node;
+        while (i < n) {
+          char d = c[i];
+          if (!PhraseMatcher.isWordChar(d)
+              && !(d == '\'' && i + 1 < n && PhraseMatcher.isWordChar(c[i + 1]) && i > s)) {
+            break;
+          }
+          h = 31 * h + d;
+          if (node >= 0) {
+            node = trie.next(node, d);
+            if (node >= 0) {
+              at = node;
+            }
+          }
+          i++;
+        }
+        w.start[count] = s;
+        w.end[count] = i;
+        w.word[count] = table.find(c, s, i, h) + 1;
+        w.node[count] = at;
+        w.sentence[count] = sent;
+        count++;
+      }
+      w.count = count;
+      w.text = t;
+    }
+  }
+}
