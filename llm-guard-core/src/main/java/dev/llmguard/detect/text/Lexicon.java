@@ -21,8 +21,11 @@ final class Lexicon {
    */
   static final Lexicon SHARED = new Lexicon();
 
-  /** Texts split into at most this many words keep their per-thread word arrays for the next. */
-  static final int MAX_RETAINED_WORDS = 1 << 15;
+  /**
+   * Per-thread word arrays are kept between texts up to this many words (20 bytes a word: a 100 KB
+   * prose text has about 20,000); a text with more gets arrays of its own, dropped after use.
+   */
+  static final int MAX_RETAINED_WORDS = 1 << 16;
 
   private final Set<String> words = new LinkedHashSet<>();
   private final Set<String> stems = new LinkedHashSet<>();
@@ -66,7 +69,7 @@ final class Lexicon {
 
   /** A first guess of the word count of a text of {@code length} folded chars. */
   static int wordsFor(int length) {
-    return Math.max(16, length / 6);
+    return 16 + length / 5;
   }
 
   /**

@@ -352,8 +352,18 @@ public final class TextNormalizer {
     }
     char[] a = b.chars;
     int[] ao = b.origin;
-    int n = 0;
-    for (int i = 0; i < len; i++) {
+    // The longest start of the text whose chars fold to one char each (all of most texts): there
+    // the folded index is the original one, so no offset is stored; the second pass knows it.
+    int identity = 0;
+    while (identity < len) {
+      char f = ONE[src[identity]];
+      if (f == 0) {
+        break;
+      }
+      a[identity++] = f;
+    }
+    int n = identity;
+    for (int i = identity; i < len; i++) {
       char c = src[i];
       char f = ONE[c];
       if (f != 0) {
@@ -397,7 +407,7 @@ public final class TextNormalizer {
         ao[n++] = i;
       }
     }
-    return secondPass(text, a, ao, n, b.reused ? b : null);
+    return secondPass(text, a, ao, n, identity, b.reused ? b : null);
   }
 
   private static boolean isLetter(char c) {
@@ -412,8 +422,16 @@ public final class TextNormalizer {
     return c < 128 && ASCII_CLASS[c] == SEPARATOR;
   }
 
+  /**
+   * Original offset of first-pass char {@code k}: {@code k} itself within the identity prefix,
+   * where the first pass stores none.
+   */
+  private static int origin(int[] ao, int identity, int k) {
+    return k < identity ? k : ao[k];
+  }
+
   private static NormalizedText secondPass(
-      CharSequence original, char[] a, int[] ao, int n, Buffers scratch) {
+      CharSequence original, char[] a, int[] ao, int n, int identity, Buffers scratch) {
     // Undo leetspeak inside words: a digit or symbol counts as a letter when a letter touches it.
     for (int i = 0; i < n; i++) {
       char c = a[i];
@@ -445,7 +463,7 @@ public final class TextNormalizer {
         }
         if (m > 0) {
           b[m] = newline ? '\n' : ' ';
-          bo[m++] = ao[start];
+          bo[m++] = origin(ao, identity, start);
         }
         continue;
       }
@@ -455,13 +473,13 @@ public final class TextNormalizer {
           int letters = (end - i + 1) / 2;
           if (letters > longestRun) {
             longestRun = letters;
-            runStart = ao[i];
-            runEnd = ao[end - 1] + 1;
+            runStart = origin(ao, identity, i);
+            runEnd = origin(ao, identity, end - 1) + 1;
           }
           for (int k = i; k < end; k += 2) {
             if (!(m > 0 && b[m - 1] == a[k] && a[k] >= 'a' && a[k] <= 'z')) {
               b[m] = a[k];
-              bo[m++] = ao[k];
+              bo[m++] = origin(ao, identity, k);
             }
           }
           i = end;
@@ -472,7 +490,7 @@ public final class TextNormalizer {
       // squeezed the same way.
       if (!(c >= 'a' && c <= 'z' && m > 0 && b[m - 1] == c)) {
         b[m] = c;
-        bo[m++] = ao[i];
+        bo[m++] = origin(ao, identity, i);
       }
       i++;
       if (isWordChar(c)) {
@@ -487,7 +505,7 @@ public final class TextNormalizer {
           }
           if (last != d) {
             b[m] = d;
-            bo[m++] = ao[i];
+            bo[m++] = origin(ao, identity, i);
             last = d;
           }
           i++;
