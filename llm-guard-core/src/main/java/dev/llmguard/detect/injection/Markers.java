@@ -167,18 +167,25 @@ final class Markers {
         break;
       }
       int h = (e - s) ^ t.charAt(s) << 4 ^ t.charAt(e - 1) << 18;
-      boolean shortToken = e - s <= 6;
-      for (int p = 1; p <= 3; p++) {
-        int q = (count - p) & 3;
-        if (shortToken && count >= p && th[q] == h && same(t, s, e, ts[q], te[q])) {
-          if (++run[p] >= FLOOD_RUN) {
-            flooded = true;
-            floodStart = t.originStart(s);
-            floodEnd = t.originEnd(e);
-            break tokens;
+      // Most tokens of prose are long or unlike the three before: every run is broken at once.
+      if (e - s > 6
+          || th[(count - 1) & 3] != h && th[(count - 2) & 3] != h && th[(count - 3) & 3] != h) {
+        run[1] = 0;
+        run[2] = 0;
+        run[3] = 0;
+      } else {
+        for (int p = 1; p <= 3; p++) {
+          int q = (count - p) & 3;
+          if (count >= p && th[q] == h && same(t, s, e, ts[q], te[q])) {
+            if (++run[p] >= FLOOD_RUN) {
+              flooded = true;
+              floodStart = t.originStart(s);
+              floodEnd = t.originEnd(e);
+              break tokens;
+            }
+          } else {
+            run[p] = 0;
           }
-        } else {
-          run[p] = 0;
         }
       }
       ts[count & 3] = s;

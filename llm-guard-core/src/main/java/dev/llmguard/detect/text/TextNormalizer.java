@@ -304,11 +304,20 @@ public final class TextNormalizer {
       return words;
     }
 
-    /** Arrays of at least {@code capacity}, kept for the next call unless they are too large. */
-    void ensure(int capacity) {
+    /**
+     * A source array of at least {@code capacity}, kept for the next call unless it is too large.
+     */
+    char[] source(int capacity) {
       if (source.length < capacity) {
         source = new char[Math.max(capacity, Math.min(MAX_RETAINED_CHARS, source.length * 2))];
       }
+      return source;
+    }
+
+    /**
+     * Output arrays of at least {@code capacity}, kept for the next call unless they are too large.
+     */
+    void ensure(int capacity) {
       if (chars.length < capacity) {
         int size = Math.max(capacity, Math.min(MAX_RETAINED_CHARS, chars.length * 2));
         chars = new char[size];
@@ -341,28 +350,35 @@ public final class TextNormalizer {
     // Large buffers from an earlier huge text are dropped here, before this text needs its own.
     b.trim();
     b.ensure(len + 16);
-    // Reading a char array is cheaper than String.charAt in the loop below.
-    char[] src = b.source;
-    if (text instanceof String str) {
-      str.getChars(0, len, src, 0);
-    } else {
-      for (int i = 0; i < len; i++) {
-        src[i] = text.charAt(i);
-      }
-    }
     char[] a = b.chars;
     int[] ao = b.origin;
-    // The longest start of the text whose chars fold to one char each (all of most texts): there
-    // the folded index is the original one, so no offset is stored; the second pass knows it.
+    // The text is copied into the output array and folded there in place for as long as each char
+    // folds to one char (all of most texts): reading an array is cheaper than String.charAt, and
+    // over this prefix the folded index is the original one, so no offset is stored (the second
+    // pass knows it) and no copy of the source is needed.
+    if (text instanceof String str) {
+      str.getChars(0, len, a, 0);
+    } else {
+      for (int i = 0; i < len; i++) {
+        a[i] = text.charAt(i);
+      }
+    }
     int identity = 0;
     while (identity < len) {
-      char f = ONE[src[identity]];
+      char f = ONE[a[identity]];
       if (f == 0) {
         break;
       }
       a[identity++] = f;
     }
     int n = identity;
+    if (identity == len) {
+      return secondPass(text, a, ao, n, identity, b.reused ? b : null);
+    }
+    // From the first char that folds otherwise, the output may run ahead of the input: read the
+    // rest from a copy.
+    char[] src = b.source(len);
+    System.arraycopy(a, identity, src, identity, len - identity);
     for (int i = identity; i < len; i++) {
       char c = src[i];
       char f = ONE[c];
