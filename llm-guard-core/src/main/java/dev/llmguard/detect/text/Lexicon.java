@@ -1,6 +1,8 @@
 package dev.llmguard.detect.text;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,17 +31,32 @@ final class Lexicon {
 
   private final Set<String> words = new LinkedHashSet<>();
   private final Set<String> stems = new LinkedHashSet<>();
-  private volatile Snapshot current = new Snapshot(Set.of(), Set.of());
 
-  /** Adds words and stems (already folded) and returns a snapshot that holds them. */
-  synchronized Snapshot register(Set<String> newWords, Set<String> newStems) {
-    if (words.containsAll(newWords) && stems.containsAll(newStems)) {
-      return current;
-    }
+  /** Per registered matcher, the words and the stems its rules start with. */
+  private final List<Set<String>> firstWords = new ArrayList<>();
+
+  private final List<Set<String>> firstStems = new ArrayList<>();
+
+  private volatile Snapshot current = new Snapshot(Set.of(), Set.of(), List.of(), List.of());
+
+  /**
+   * Adds a matcher's words and stems (already folded), with those its rules start with, and returns
+   * its client number: the bit {@code 1 << min(client, 31)} marks the words where one of its rules
+   * may start ({@link PhraseMatcher.Words#startBits}).
+   */
+  synchronized int register(
+      Set<String> newWords, Set<String> newStems, Set<String> starts, Set<String> stemStarts) {
     words.addAll(newWords);
     stems.addAll(newStems);
-    current = new Snapshot(words, stems);
-    return current;
+    firstWords.add(Set.copyOf(starts));
+    firstStems.add(Set.copyOf(stemStarts));
+    current = new Snapshot(words, stems, firstWords, firstStems);
+    return firstWords.size() - 1;
+  }
+
+  /** The bit of client {@code client} in {@link PhraseMatcher.Words#startBits}. */
+  static int clientBit(int client) {
+    return 1 << Math.min(client, 31);
   }
 
   Snapshot current() {
@@ -80,13 +97,39 @@ final class Lexicon {
     final PhraseMatcher.WordTable table = new PhraseMatcher.WordTable();
     final PhraseMatcher.StemTrie trie = new PhraseMatcher.StemTrie();
 
-    Snapshot(Set<String> words, Set<String> stems) {
+    /** Per word id + 1, the client bits of the matchers with a rule that starts with it. */
+    private final int[] startWord;
+
+    /** Per trie node, the client bits of the matchers with a rule that starts with a stem there. */
+    private final int[] startNode;
+
+    Snapshot(
+        Set<String> words,
+        Set<String> stems,
+        List<Set<String>> firstWords,
+        List<Set<String>> firstStems) {
       for (String w : words) {
         table.add(w);
       }
       int id = 0;
       for (String s : stems) {
         trie.add(s, id++);
+      }
+      startWord = new int[table.size() + 1];
+      startNode = new int[trie.size()];
+      for (int client = 0; client < firstWords.size(); client++) {
+        int bit = clientBit(client);
+        for (String w : firstWords.get(client)) {
+          startWord[wordId(w) + 1] |= bit;
+        }
+        for (String s : firstStems.get(client)) {
+          startNode[trie.nodeOf(s)] |= bit;
+        }
+      }
+      // A stem starts a rule for every word that reaches its node or goes deeper; a parent is
+      // numbered before its children.
+      for (int node = 1; node < startNode.length; node++) {
+        startNode[node] |= startNode[trie.parent(node)];
       }
     }
 
@@ -109,6 +152,7 @@ final class Lexicon {
       PhraseMatcher.WordTable table = this.table;
       PhraseMatcher.StemTrie trie = this.trie;
       int count = 0;
+      int starts = 0;
       int sent = 0;
       int capacity = w.capacity();
       int i = 0;
@@ -146,14 +190,22 @@ final class Lexicon {
           }
           i++;
         }
+        int word = table.find(c, s, i, h) + 1;
         w.start[count] = s;
         w.end[count] = i;
-        w.word[count] = table.find(c, s, i, h) + 1;
+        w.word[count] = word;
         w.node[count] = at;
         w.sentence[count] = sent;
+        // Words where some rule may start are listed, so that a matcher visits only those.
+        int bits = startWord[word] | startNode[at];
+        if (bits != 0) {
+          w.startAt[starts] = count;
+          w.startBits[starts++] = bits;
+        }
         count++;
       }
       w.count = count;
+      w.starts = starts;
       w.text = t;
     }
   }

@@ -74,6 +74,9 @@ public final class PhraseMatcher {
 
   private final Lexicon lexicon;
 
+  /** This matcher's bit in {@link Words#startBits}. */
+  private final int clientBit;
+
   /** Ids of the lexicon's snapshot mapped to this matcher's; replaced when the lexicon grows. */
   private volatile Binding binding;
 
@@ -164,7 +167,21 @@ public final class PhraseMatcher {
     wordList = words.keysById();
     stemList = stems.keysById();
     this.lexicon = lexicon;
-    binding = new Binding(lexicon.register(Set.of(wordList), stemSet));
+    Set<String> startWords = new LinkedHashSet<>();
+    for (int id = 0; id < wordCount; id++) {
+      if (byFirstWord[id].length > 0) {
+        startWords.add(wordList[id]);
+      }
+    }
+    Set<String> startStems = new LinkedHashSet<>();
+    for (int id = 0; id < stems.size(); id++) {
+      if (byFirstStem[id].length > 0 && !stemList[id].isEmpty()) {
+        startStems.add(stemList[id]);
+      }
+    }
+    clientBit =
+        Lexicon.clientBit(lexicon.register(Set.of(wordList), stemSet, startWords, startStems));
+    binding = new Binding(lexicon.current());
   }
 
   private static Compiled[][] toArrays(List<List<Compiled>> lists) {
@@ -242,6 +259,12 @@ public final class PhraseMatcher {
     int[] sentence;
     int count;
 
+    /** The words where some rule may start: their indexes, and the bits of the matchers. */
+    int[] startAt;
+
+    int[] startBits;
+    int starts;
+
     /** The text and snapshot these words were split from and looked up in. */
     NormalizedText text;
 
@@ -253,6 +276,8 @@ public final class PhraseMatcher {
       word = new int[capacity];
       node = new int[capacity];
       sentence = new int[capacity];
+      startAt = new int[capacity];
+      startBits = new int[capacity];
     }
 
     public int count() {
@@ -270,6 +295,8 @@ public final class PhraseMatcher {
       word = Arrays.copyOf(word, nc);
       node = Arrays.copyOf(node, nc);
       sentence = Arrays.copyOf(sentence, nc);
+      startAt = Arrays.copyOf(startAt, nc);
+      startBits = Arrays.copyOf(startBits, nc);
     }
   }
 
@@ -332,8 +359,15 @@ public final class PhraseMatcher {
     int[] stemOf = b.stemOf;
     int[] word = w.word;
     int[] node = w.node;
-    int to = w.count;
-    for (int i = 0; i < to && (hits == null || hits.size() < MAX_HITS); i++) {
+    int[] startAt = w.startAt;
+    int[] startBits = w.startBits;
+    int bit = clientBit;
+    int starts = w.starts;
+    for (int j = 0; j < starts && (hits == null || hits.size() < MAX_HITS); j++) {
+      if ((startBits[j] & bit) == 0) {
+        continue;
+      }
+      int i = startAt[j];
       int lw = wordOf[word[i]];
       if (lw >= 0) {
         hits = matchAll(byFirstWord[lw], b, w, i, hits);
