@@ -99,6 +99,36 @@ class TextNormalizerTest {
   }
 
   @Test
+  void anInvisibleCharInFrontShiftsEveryOffsetByOneWhereverTheFirstUnusualCharComes() {
+    // Offsets of a text whose every char folds to one char are not stored but known: a zero-width
+    // char in front makes the normaliser store them all, and must change nothing but the shift.
+    List<String> texts = new ArrayList<>(samples());
+    texts.add(longProse(3_000));
+    String prose = longProse(2_000);
+    for (String unusual : List.of("\u00df", "\u200b", "\uD83D\uDE00", "\uFB01", "  \n ")) {
+      for (int at : new int[] {0, 1, 700, 1_999}) {
+        texts.add(prose.substring(0, at) + unusual + prose.substring(at));
+      }
+    }
+    for (String text : texts) {
+      NormalizedText plain = TextNormalizer.normalize(text);
+      String plainFold = plain.toString();
+      int[] starts = new int[plain.length() + 1];
+      int[] ends = new int[plain.length() + 1];
+      for (int i = 0; i <= plain.length(); i++) {
+        starts[i] = plain.originStart(i);
+        ends[i] = plain.originEnd(i);
+      }
+      NormalizedText shifted = TextNormalizer.normalize("\u200b" + text);
+      assertThat(shifted.toString()).isEqualTo(plainFold);
+      for (int i = 0; i <= shifted.length(); i++) {
+        assertThat(shifted.originStart(i)).as("origin of %d", i).isEqualTo(starts[i] + 1);
+        assertThat(shifted.originEnd(i)).as("end of %d", i).isEqualTo(i == 0 ? 0 : ends[i] + 1);
+      }
+    }
+  }
+
+  @Test
   void reusedBuffersFoldEveryTextAsFreshBuffersDoWhateverCameBefore() {
     List<String> texts = new ArrayList<>(samples());
     // Long, short, long again: the buffers grow, are reused for shorter texts, and grow again.
