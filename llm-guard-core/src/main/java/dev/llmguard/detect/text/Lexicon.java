@@ -42,10 +42,20 @@ final class Lexicon {
   /**
    * Adds a matcher's words and stems (already folded), with those its rules start with, and returns
    * its client number: the bit {@code 1 << min(client, 31)} marks the words where one of its rules
-   * may start ({@link PhraseMatcher.Words#startBits}).
+   * may start ({@link PhraseMatcher.Words#startBits}). A matcher whose rules start with the same
+   * words and stems as an earlier one shares its number, and one that adds nothing leaves the
+   * snapshot as it is: building the same rules again does not grow the lexicon.
    */
   synchronized int register(
       Set<String> newWords, Set<String> newStems, Set<String> starts, Set<String> stemStarts) {
+    for (int client = 0; client < firstWords.size(); client++) {
+      if (firstWords.get(client).equals(starts)
+          && firstStems.get(client).equals(stemStarts)
+          && words.containsAll(newWords)
+          && stems.containsAll(newStems)) {
+        return client;
+      }
+    }
     words.addAll(newWords);
     stems.addAll(newStems);
     firstWords.add(Set.copyOf(starts));
@@ -53,6 +63,22 @@ final class Lexicon {
     current = new Snapshot(words, stems, firstWords, firstStems);
     return firstWords.size() - 1;
   }
+
+  /**
+   * Whether this lexicon is past the size up to which new matchers join it: beyond {@value
+   * #MAX_SHARED_WORDS} words and stems or {@value #MAX_CLIENTS} distinct rule sets, a matcher gets
+   * a lexicon of its own (as fast for itself, without the split shared), so that rule sets built at
+   * run time cannot grow the shared one without bound.
+   */
+  synchronized boolean isFull() {
+    return words.size() + stems.size() > MAX_SHARED_WORDS || firstWords.size() >= MAX_CLIENTS;
+  }
+
+  /** Words and stems beyond which {@link #SHARED} takes no new matchers. */
+  static final int MAX_SHARED_WORDS = 1 << 16;
+
+  /** Distinct rule sets beyond which {@link #SHARED} takes no new matchers. */
+  static final int MAX_CLIENTS = 64;
 
   /** The bit of client {@code client} in {@link PhraseMatcher.Words#startBits}. */
   static int clientBit(int client) {

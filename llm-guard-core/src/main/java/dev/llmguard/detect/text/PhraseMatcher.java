@@ -81,12 +81,14 @@ public final class PhraseMatcher {
   private volatile Binding binding;
 
   /**
-   * Compiles the rules into the lexicon every matcher shares.
+   * Compiles the rules into the lexicon every matcher shares (or, once that holds {@value
+   * Lexicon#MAX_SHARED_WORDS} words or {@value Lexicon#MAX_CLIENTS} rule sets, into one of its
+   * own).
    *
    * @throws IllegalArgumentException when a pattern is malformed
    */
   public PhraseMatcher(List<Rule> rules) {
-    this(rules, Lexicon.SHARED);
+    this(rules, Lexicon.SHARED.isFull() ? new Lexicon() : Lexicon.SHARED);
   }
 
   /** Compiles the rules into {@code lexicon} (tests use lexicons of their own). */

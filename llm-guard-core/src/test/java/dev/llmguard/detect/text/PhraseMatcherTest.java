@@ -132,6 +132,20 @@ class PhraseMatcherTest {
   }
 
   @Test
+  void buildingTheSameRulesAgainLeavesTheLexiconAsItIs() {
+    Lexicon lexicon = new Lexicon();
+    PhraseMatcher first = new PhraseMatcher(INJECTION_RULES, lexicon);
+    Lexicon.Snapshot snapshot = lexicon.current();
+    PhraseMatcher again = new PhraseMatcher(INJECTION_RULES, lexicon);
+    assertThat(lexicon.current()).isSameAs(snapshot);
+    assertThat(lexicon.isFull()).isFalse();
+    for (String text : promptSamples()) {
+      NormalizedText t = TextNormalizer.normalize(text);
+      assertThat(again.match(t)).as(text).isEqualTo(first.match(t));
+    }
+  }
+
+  @Test
   void aMatcherBuiltAfterATextWasSplitFindsItsOwnWordsInIt() {
     Lexicon lexicon = new Lexicon();
     PhraseMatcher first =
