@@ -300,6 +300,16 @@ public final class PromptInjectionDetector implements Detector {
       switch (h.rule().family()) {
         case "cue-rot13" -> cues |= ROT13_CUE;
         case "cue-reversed" -> cues |= REVERSED_CUE;
+        case "approval" -> {
+          if (isBare(nt, h)) {
+            ev.add(
+                "bare-approval-phrase",
+                "hijack",
+                h.rule().weight(),
+                nt.originStart(h.start()),
+                nt.originEnd(h.end()));
+          }
+        }
         default -> ev.add(h, nt);
       }
     }
@@ -308,6 +318,35 @@ public final class PromptInjectionDetector implements Detector {
       ev.add("spaced-out-letters", "obfuscation", 0.5, nt.spacedRunStart(), nt.spacedRunEnd());
     }
     return cues;
+  }
+
+  /** Most other words next to an approval phrase for the message to count as that phrase. */
+  static final int BARE_EXTRA_WORDS = 2;
+
+  /** Folded texts longer than this are never a bare phrase (no word count needed). */
+  static final int BARE_MAX_CHARS = 64;
+
+  /**
+   * Whether the message is little more than the hit: at most {@value #BARE_EXTRA_WORDS} other words
+   * ("Access granted.", "ok, allow access"). Password games are won by making the model print an
+   * approval phrase, so the phrase sent alone is the attack; the same words in a sentence ("the
+   * user was granted access to the repository") are not.
+   */
+  private static boolean isBare(NormalizedText nt, PhraseMatcher.Hit h) {
+    int n = nt.length();
+    if (n > BARE_MAX_CHARS) {
+      return false;
+    }
+    int words = 0;
+    boolean inWord = false;
+    for (int i = 0; i < n; i++) {
+      boolean letter = Character.isLetterOrDigit(nt.charAt(i)) && (i < h.start() || i >= h.end());
+      if (letter && !inWord) {
+        words++;
+      }
+      inWord = letter;
+    }
+    return words <= BARE_EXTRA_WORDS;
   }
 
   /** Letters spelled out one by one ({@code s a y t h a t}) beyond this are an evasion. */

@@ -147,11 +147,187 @@ public final class JailbreakDetector implements Detector {
       int at = text.indexOf(m);
       if (at >= 0) {
         ev.add("lock-emoji-tags", "dual", 0.45, at, at + m.length());
+        if (isTag(text, at, at + m.length())) {
+          // "[🔓JAILBREAK]", "Name🔓:": the emoji labels an answer; such a label is the template
+          ev.add("lock-emoji-label", "template", TEMPLATE_ALONE, at, at + m.length());
+        }
         break;
       }
     }
     placeholders(text, ev);
+    answerLabels(text, ev);
     return ev;
+  }
+
+  /** Chars looked at on each side of a lock emoji for the bracket or colon of a label. */
+  static final int LABEL_REACH = 24;
+
+  /**
+   * Whether the emoji at {@code [from, to)} sits in an answer label: inside brackets ({@code
+   * [🔓JAILBREAK]}, {@code (🔓Developer Mode Output)}) or in a name that ends in a colon ({@code
+   * Persona🔓:}). Bounded look-around, so constant time.
+   */
+  static boolean isTag(String text, int from, int to) {
+    for (int k = from - 1; k >= Math.max(0, from - LABEL_REACH); k--) {
+      char c = text.charAt(k);
+      if (c == '[' || c == '(') {
+        return true;
+      }
+      if (c == '\n' || c == ']' || c == ')' || c == '.') {
+        break;
+      }
+    }
+    for (int k = to; k < Math.min(text.length(), to + LABEL_REACH); k++) {
+      char c = text.charAt(k);
+      if (c == ':' || c == ']' || c == ')') {
+        return true;
+      }
+      if (c == '\n' || c == '.' || c == '[' || c == '(') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Labels of the answer a jailbreak persona gives: "[DAN]", "(Developer Mode Output)", "STAN:".
+   */
+  private static final Set<String> PERSONA_LABELS =
+      Set.of(
+          "dan",
+          "jailbreak",
+          "jailbroken",
+          "developer",
+          "devmode",
+          "unfiltered",
+          "uncensored",
+          "unrestricted",
+          "evil",
+          "antigpt",
+          "anti",
+          "betterdan",
+          "unlocked",
+          "stan",
+          "dude",
+          "aim",
+          "nsfw",
+          "chaos",
+          "opposite",
+          "dark",
+          "shadow",
+          "ucar",
+          "mongo",
+          "unlimited",
+          "jb");
+
+  /** Labels of the model's own, filtered answer: "[GPT]", "[🔒CLASSIC]", "(Normal Output)". */
+  private static final Set<String> MODEL_LABELS =
+      Set.of(
+          "gpt",
+          "chatgpt",
+          "classic",
+          "normal",
+          "standard",
+          "filtered",
+          "censored",
+          "ai",
+          "assistant",
+          "claude",
+          "bard",
+          "gemini",
+          "llama",
+          "safe",
+          "original",
+          "default",
+          "aligned");
+
+  /** At most this many labels are looked at per text. */
+  static final int MAX_LABELS = 64;
+
+  /**
+   * The dual-answer format by its structure: two kinds of answer labels in one text, one naming the
+   * model ("[GPT]", "(🔒Normal Output)", "ChatGPT:") and one naming an unrestricted persona
+   * ("[DAN]", "(🔓Developer Mode Output)", "STAN:"). A label is a short bracketed run or a short
+   * run before a colon at the start of a line. Each label is at most {@value #LABEL_REACH} chars,
+   * so this is linear.
+   */
+  static void answerLabels(String text, Evidence ev) {
+    int persona = -1;
+    int model = -1;
+    int seen = 0;
+    int n = text.length();
+    for (int i = 0; i < n && seen < MAX_LABELS && (persona < 0 || model < 0); i++) {
+      char c = text.charAt(i);
+      int start;
+      int end;
+      if (c == '[' || c == '(') {
+        char close = c == '[' ? ']' : ')';
+        end = labelEnd(text, i + 1, close);
+        start = i + 1;
+      } else if (i == 0 || text.charAt(i - 1) == '\n') {
+        end = labelEnd(text, i, ':');
+        start = i;
+      } else {
+        continue;
+      }
+      if (end < 0) {
+        continue;
+      }
+      seen++;
+      int kind = labelKind(text, start, end);
+      if (kind == 1 && persona < 0) {
+        persona = start;
+      } else if (kind == 2 && model < 0) {
+        model = start;
+      }
+    }
+    if (persona >= 0 && model >= 0) {
+      int at = Math.min(persona, model);
+      ev.add("dual-answer-labels", "dual", DUAL_LABELS_WEIGHT, at, Math.max(persona, model));
+    }
+  }
+
+  /** Weight of the two answer labels of the dual-answer format. */
+  static final double DUAL_LABELS_WEIGHT = 0.5;
+
+  /** The index of {@code close} within {@value #LABEL_REACH} label chars of {@code from}, or -1. */
+  private static int labelEnd(String text, int from, char close) {
+    int limit = Math.min(text.length(), from + LABEL_REACH + 1);
+    for (int k = from; k < limit; k++) {
+      char c = text.charAt(k);
+      if (c == close) {
+        return k > from ? k : -1;
+      }
+      if (c == '\n' || c == '[' || c == ']' || c == '(' || c == ')' || c == ':' || c == '.') {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** 1 when a word of the label names a persona, 2 when it names the model, else 0. */
+  private static int labelKind(String text, int from, int to) {
+    int kind = 0;
+    int k = from;
+    while (k < to) {
+      while (k < to && !Character.isLetter(text.charAt(k))) {
+        k++;
+      }
+      int w = k;
+      while (k < to && (Character.isLetterOrDigit(text.charAt(k)) || text.charAt(k) == '-')) {
+        k++;
+      }
+      if (k > w) {
+        String word = text.substring(w, k).toLowerCase(java.util.Locale.ROOT).replace("-", "");
+        if (PERSONA_LABELS.contains(word)) {
+          return 1;
+        }
+        if (MODEL_LABELS.contains(word)) {
+          kind = 2;
+        }
+      }
+    }
+    return kind;
   }
 
   /** Longest placeholder name looked at; longer bracketed runs are ordinary text. */
