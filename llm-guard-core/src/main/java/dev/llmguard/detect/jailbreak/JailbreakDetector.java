@@ -330,6 +330,12 @@ public final class JailbreakDetector implements Detector {
     return kind;
   }
 
+  /**
+   * Weight of a slot for the request ("[your prompt]", "[Put your prompt]"): the template that
+   * wraps any request is a jailbreak by itself, so it needs no second family.
+   */
+  static final double PROMPT_SLOT_WEIGHT = TEMPLATE_ALONE;
+
   /** Longest placeholder name looked at; longer bracketed runs are ordinary text. */
   static final int PLACEHOLDER_MAX = 30;
 
@@ -362,7 +368,7 @@ public final class JailbreakDetector implements Detector {
       }
       if (end > 0 && mentionsPrompt(text, i + 1, end)) {
         // "[your prompt]", "[put your prompt here]": the slot where the smuggled request goes
-        ev.add("prompt-slot", "template", 0.35, i, end + 1);
+        ev.add("prompt-slot", "template", PROMPT_SLOT_WEIGHT, i, end + 1);
         return;
       }
     }
