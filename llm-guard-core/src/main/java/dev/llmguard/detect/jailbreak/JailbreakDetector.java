@@ -140,8 +140,11 @@ public final class JailbreakDetector implements Detector {
   Evidence analyse(String text) {
     Evidence ev = new Evidence();
     NormalizedText nt = TextNormalizer.normalize(text);
-    for (PhraseMatcher.Hit h : MATCHER.match(nt)) {
-      ev.add(h, nt);
+    List<PhraseMatcher.Hit> hits = MATCHER.match(nt);
+    for (PhraseMatcher.Hit h : hits) {
+      if (!h.rule().family().equals("compliance") && !(isMention(h) && withinCompliance(hits, h))) {
+        ev.add(h, nt);
+      }
     }
     for (String m : RAW_MARKERS) {
       int at = text.indexOf(m);
@@ -335,6 +338,31 @@ public final class JailbreakDetector implements Detector {
    * wraps any request is a jailbreak by itself, so it needs no second family.
    */
   static final double PROMPT_SLOT_WEIGHT = TEMPLATE_ALONE;
+
+  /** Folded chars after a compliance phrase in which a named policy still belongs to it. */
+  static final int COMPLIANCE_REACH = 24;
+
+  /** A rule that only names a policy ("ethical guidelines", "content policy"). */
+  private static boolean isMention(PhraseMatcher.Hit h) {
+    return h.rule().name().equals("policy-mention");
+  }
+
+  /**
+   * Whether {@code h} starts inside, or within {@value #COMPLIANCE_REACH} folded chars after, a
+   * phrase that promises to keep the rules ("without violating any norms or ethical guidelines":
+   * the phrase ends at its first rule word): naming the policy there is compliance, not a jailbreak
+   * signal.
+   */
+  private static boolean withinCompliance(List<PhraseMatcher.Hit> hits, PhraseMatcher.Hit h) {
+    for (PhraseMatcher.Hit c : hits) {
+      if (c.rule().family().equals("compliance")
+          && c.start() <= h.start()
+          && h.start() <= c.end() + COMPLIANCE_REACH) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Longest placeholder name looked at; longer bracketed runs are ordinary text. */
   static final int PLACEHOLDER_MAX = 30;
