@@ -159,7 +159,84 @@ public final class JailbreakDetector implements Detector {
     }
     placeholders(text, ev);
     answerLabels(text, ev);
+    personaSettings(text, ev);
     return ev;
+  }
+
+  /** Settings keys of a persona written as pseudo-code ("Personality = [SENTIENT]"). */
+  private static final Set<String> PERSONA_KEYS =
+      Set.of("personality", "awareness", "persona", "character", "assistant", "identity", "mood");
+
+  /** Further settings keys that name who is who or what is allowed ("USER CLASS = [ADMIN]"). */
+  private static final Set<String> RULE_KEYS =
+      Set.of(
+          "user",
+          "class",
+          "admin",
+          "memory",
+          "function",
+          "output",
+          "title",
+          "role",
+          "mode",
+          "rules",
+          "restrictions",
+          "filter",
+          "filters",
+          "ethics",
+          "morals",
+          "morality",
+          "limits",
+          "censorship",
+          "specialization",
+          "behavior",
+          "behaviour",
+          "tone",
+          "name");
+
+  /** Settings at which a persona block counts. */
+  static final int PERSONA_SETTINGS_MIN = 3;
+
+  /**
+   * A persona configured as pseudo-code, a template style of its own: {@code +: Assistant =
+   * [NAME]}, {@code ADD:(USER CLASS)=[ADMIN]}, {@code Awareness = [TRUE]}. Counts assignments whose
+   * value is bracketed and whose key (the word just before the {@code =}) is a settings key; with
+   * at least {@value #PERSONA_SETTINGS_MIN} of them, one a persona key, the text is a persona
+   * template. Each {@code =} is looked at within a bounded window, so this is linear.
+   */
+  static void personaSettings(String text, Evidence ev) {
+    int settings = 0;
+    boolean persona = false;
+    int first = -1;
+    int n = text.length();
+    for (int eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+      int v = eq + 1;
+      while (v < n && v - eq <= 3 && text.charAt(v) == ' ') {
+        v++;
+      }
+      if (v >= n || text.charAt(v) != '[') {
+        continue;
+      }
+      int k = eq - 1;
+      while (k >= 0 && eq - k <= 3 && (text.charAt(k) == ' ' || text.charAt(k) == ')')) {
+        k--;
+      }
+      int end = k + 1;
+      while (k >= 0 && end - k <= 16 && Character.isLetter(text.charAt(k))) {
+        k--;
+      }
+      String key = text.substring(k + 1, end).toLowerCase(java.util.Locale.ROOT);
+      boolean isPersona = PERSONA_KEYS.contains(key);
+      if (isPersona || RULE_KEYS.contains(key)) {
+        settings++;
+        persona |= isPersona;
+        first = first < 0 ? k + 1 : first;
+        if (settings >= PERSONA_SETTINGS_MIN && persona) {
+          ev.add("persona-settings", "template", TEMPLATE_ALONE, first, v + 1);
+          return;
+        }
+      }
+    }
   }
 
   /** Chars looked at on each side of a lock emoji for the bracket or colon of a label. */
