@@ -263,7 +263,8 @@ public final class PromptInjectionDetector implements Detector {
     int n = Math.min(text.length(), Decoder.MAX_PAYLOAD);
     int first = -1;
     for (int i = 0; i < n && first < 0; i++) {
-      if (latinFor(Character.toLowerCase(text.charAt(i))) != null) {
+      char c = text.charAt(i);
+      if (c >= '\u0400' && c <= '\u045F' && latinFor(Character.toLowerCase(c)) != null) {
         first = i;
       }
     }

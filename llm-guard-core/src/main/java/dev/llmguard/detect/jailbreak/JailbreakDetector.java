@@ -141,8 +141,13 @@ public final class JailbreakDetector implements Detector {
     Evidence ev = new Evidence();
     NormalizedText nt = TextNormalizer.normalize(text);
     List<PhraseMatcher.Hit> hits = MATCHER.match(nt);
+    boolean compliance = false;
+    for (int k = 0; k < hits.size() && !compliance; k++) {
+      compliance = hits.get(k).rule().family().equals("compliance");
+    }
     for (PhraseMatcher.Hit h : hits) {
-      if (!h.rule().family().equals("compliance") && !(isMention(h) && withinCompliance(hits, h))) {
+      // compliance rules weigh 0, so Evidence drops them; they only cancel mentions near them
+      if (!(compliance && isMention(h) && withinCompliance(hits, h))) {
         ev.add(h, nt);
       }
     }
@@ -158,7 +163,10 @@ public final class JailbreakDetector implements Detector {
       }
     }
     placeholders(text, ev);
-    answerLabels(text, ev);
+    if (hasCore(ev)) {
+      // alone the labels are one family and capped below one half: only look when they can add up
+      answerLabels(text, ev);
+    }
     personaSettings(text, ev);
     return ev;
   }
@@ -237,6 +245,16 @@ public final class JailbreakDetector implements Detector {
         }
       }
     }
+  }
+
+  /** Whether {@code ev} holds a family that is not mere context. */
+  private static boolean hasCore(Evidence ev) {
+    for (String family : ev.familyNames()) {
+      if (!CONTEXT.contains(family)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Chars looked at on each side of a lock emoji for the bracket or colon of a label. */
@@ -325,30 +343,48 @@ public final class JailbreakDetector implements Detector {
   static final int MAX_LABELS = 64;
 
   /**
+   * At most this many brackets and line starts are tried per text (a flood of brackets stops here).
+   */
+  static final int MAX_LABEL_TRIES = 512;
+
+  /**
    * The dual-answer format by its structure: two kinds of answer labels in one text, one naming the
    * model ("[GPT]", "(🔒Normal Output)", "ChatGPT:") and one naming an unrestricted persona
    * ("[DAN]", "(🔓Developer Mode Output)", "STAN:"). A label is a short bracketed run or a short
-   * run before a colon at the start of a line. Each label is at most {@value #LABEL_REACH} chars,
-   * so this is linear.
+   * run before a colon at the start of a line. Each label is at most {@value #LABEL_REACH} chars
+   * and at most {@value #MAX_LABEL_TRIES} places are tried, so this is linear and bounded.
    */
   static void answerLabels(String text, Evidence ev) {
     int persona = -1;
     int model = -1;
     int seen = 0;
     int n = text.length();
-    for (int i = 0; i < n && seen < MAX_LABELS && (persona < 0 || model < 0); i++) {
-      char c = text.charAt(i);
+    // Three cursors over the only chars a label can start at: '[', '(' and a line start.
+    int square = text.indexOf('[');
+    int round = text.indexOf('(');
+    int line = 0;
+    int tries = 0;
+    while (seen < MAX_LABELS && tries++ < MAX_LABEL_TRIES && (persona < 0 || model < 0)) {
+      int i =
+          Math.min(square < 0 ? n : square, Math.min(round < 0 ? n : round, line < 0 ? n : line));
+      if (i >= n) {
+        break;
+      }
       int start;
       int end;
-      if (c == '[' || c == '(') {
-        char close = c == '[' ? ']' : ')';
-        end = labelEnd(text, i + 1, close);
+      if (i == square) {
         start = i + 1;
-      } else if (i == 0 || text.charAt(i - 1) == '\n') {
-        end = labelEnd(text, i, ':');
-        start = i;
+        end = labelEnd(text, start, ']');
+        square = text.indexOf('[', i + 1);
+      } else if (i == round) {
+        start = i + 1;
+        end = labelEnd(text, start, ')');
+        round = text.indexOf('(', i + 1);
       } else {
-        continue;
+        start = i;
+        end = labelEnd(text, start, ':');
+        int nl = text.indexOf('\n', i);
+        line = nl < 0 ? -1 : nl + 1;
       }
       if (end < 0) {
         continue;
