@@ -18,8 +18,9 @@ import java.util.Set;
  * Detects prompt injection: instruction override ("ignore the previous instructions" and its
  * paraphrases in English, German, French, Spanish, Italian and Portuguese), system-prompt
  * extraction, role and identity override, forced outputs, fake conversation turns and chat-template
- * tokens, fake delimiters, adversarial filler, and instructions hidden in base64, hex, URL
- * encoding, rot13 or reversed text (decoded and scanned again).
+ * tokens, fake delimiters, adversarial filler, password-game approvals sent alone ("Access
+ * granted"), and instructions hidden in base64, hex, URL encoding, rot13, reversed text, masked
+ * letters ("_gn_r_") or English written in Cyrillic letters (decoded and scanned again).
  *
  * <p>Text is folded first ({@link TextNormalizer}), so homoglyphs, leetspeak, zero-width characters
  * and spaced-out letters do not hide a phrase. Each match is a weighted signal in a family; the

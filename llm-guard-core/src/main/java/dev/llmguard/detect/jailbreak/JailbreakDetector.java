@@ -18,7 +18,9 @@ import java.util.Set;
  * Detects role-play and persona jailbreaks: DAN-style "do anything now" personas, "developer mode",
  * claims of no restrictions, "stay in character", dual-answer formats, threats (tokens that run
  * out), promises never to refuse or warn, and fictional or hypothetical framing of forbidden
- * requests.
+ * requests. Besides phrases it reads the structure of templates: answer labels of the dual format
+ * ("[GPT]" next to "[DAN]"), lock-emoji labels, personas configured as pseudo-code settings and
+ * slots for the smuggled request.
  *
  * <p>No single phrase decides: each match is a weak or strong signal in a family, and the score
  * combines families ({@link Evidence}), so "imagine you are a chef" alone stays low while a persona
