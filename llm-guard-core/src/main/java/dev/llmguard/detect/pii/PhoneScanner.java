@@ -87,12 +87,18 @@ final class PhoneScanner {
   }
 
   private void find(String t, int s, int e, List<PiiMatch> out, ScanState state) {
-    String window = t.substring(s, e);
-    if (startsWithDate(window) || (window.charAt(0) != '+' && followedByName(t, e))) {
+    if (t.charAt(s) != '+' && followedByName(t, e)) {
       return;
     }
-    Double known = state.known(window);
-    double score = known != null ? known : classify(window, state);
+    // A window seen before in this scan passed the date test then; look it up without a copy.
+    double score = state.known(t, s, e);
+    if (Double.isNaN(score)) {
+      String window = t.substring(s, e);
+      if (startsWithDate(window)) {
+        return;
+      }
+      score = classify(window, state);
+    }
     if (score > 0) {
       out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, score));
     }
@@ -154,20 +160,57 @@ final class PhoneScanner {
     static final int MAX_REMEMBERED = 256;
 
     int fallbackBudget = MAX_FALLBACK_WINDOWS;
-    private Map<String, Double> scores;
 
-    Double known(String window) {
-      return scores == null ? null : scores.get(window);
+    /** Open addressing, at most half full: the windows and their scores. */
+    private String[] windows;
+
+    private double[] scores;
+    private int size;
+
+    /** The score remembered for the window {@code t[s, e)}, or NaN; allocates nothing. */
+    double known(String t, int s, int e) {
+      if (windows == null) {
+        return Double.NaN;
+      }
+      int len = e - s;
+      int mask = windows.length - 1;
+      for (int i = hash(t, s, e) & mask; ; i = (i + 1) & mask) {
+        String w = windows[i];
+        if (w == null) {
+          return Double.NaN;
+        }
+        if (w.length() == len && t.regionMatches(s, w, 0, len)) {
+          return scores[i];
+        }
+      }
     }
 
     double remember(String window, double score) {
-      if (scores == null) {
-        scores = new java.util.HashMap<>();
+      if (windows == null) {
+        windows = new String[2 * MAX_REMEMBERED];
+        scores = new double[2 * MAX_REMEMBERED];
       }
-      if (scores.size() < MAX_REMEMBERED) {
-        scores.put(window, score);
+      if (size < MAX_REMEMBERED) {
+        int mask = windows.length - 1;
+        int i = hash(window, 0, window.length()) & mask;
+        while (windows[i] != null && !windows[i].equals(window)) {
+          i = (i + 1) & mask;
+        }
+        if (windows[i] == null) {
+          size++;
+        }
+        windows[i] = window;
+        scores[i] = score;
       }
       return score;
+    }
+
+    private static int hash(String t, int s, int e) {
+      int h = 0;
+      for (int i = s; i < e; i++) {
+        h = 31 * h + t.charAt(i);
+      }
+      return h ^ (h >>> 16);
     }
   }
 
