@@ -161,7 +161,7 @@ final class PhoneScanner {
 
     int fallbackBudget = MAX_FALLBACK_WINDOWS;
 
-    /** Open addressing, at most half full: the windows and their scores. */
+    /** Open addressing, at most half full, grown by doubling: the windows and their scores. */
     private String[] windows;
 
     private double[] scores;
@@ -187,10 +187,13 @@ final class PhoneScanner {
 
     double remember(String window, double score) {
       if (windows == null) {
-        windows = new String[2 * MAX_REMEMBERED];
-        scores = new double[2 * MAX_REMEMBERED];
+        windows = new String[16];
+        scores = new double[16];
       }
       if (size < MAX_REMEMBERED) {
+        if (2 * (size + 1) > windows.length) {
+          grow();
+        }
         int mask = windows.length - 1;
         int i = hash(window, 0, window.length()) & mask;
         while (windows[i] != null && !windows[i].equals(window)) {
@@ -203,6 +206,25 @@ final class PhoneScanner {
         scores[i] = score;
       }
       return score;
+    }
+
+    private void grow() {
+      String[] oldWindows = windows;
+      double[] oldScores = scores;
+      windows = new String[oldWindows.length * 2];
+      scores = new double[oldWindows.length * 2];
+      int mask = windows.length - 1;
+      for (int k = 0; k < oldWindows.length; k++) {
+        String w = oldWindows[k];
+        if (w != null) {
+          int i = hash(w, 0, w.length()) & mask;
+          while (windows[i] != null) {
+            i = (i + 1) & mask;
+          }
+          windows[i] = w;
+          scores[i] = oldScores[k];
+        }
+      }
     }
 
     private static int hash(String t, int s, int e) {
