@@ -144,7 +144,7 @@ public record Finding(
      */
     public Builder spans(List<Span> spans) {
       firstSpan = null;
-      moreSpans = null;
+      moreSpans = spans.size() > 1 ? new ArrayList<>(spans.size()) : null;
       for (Span s : spans) {
         span(s);
       }
