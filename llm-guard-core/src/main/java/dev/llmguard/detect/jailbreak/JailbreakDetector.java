@@ -174,35 +174,36 @@ public final class JailbreakDetector implements Detector {
   }
 
   /** Settings keys of a persona written as pseudo-code ("Personality = [SENTIENT]"). */
-  private static final Set<String> PERSONA_KEYS =
-      Set.of("personality", "awareness", "persona", "character", "assistant", "identity", "mood");
+  private static final String[] PERSONA_KEYS = {
+    "personality", "awareness", "persona", "character", "assistant", "identity", "mood"
+  };
 
   /** Further settings keys that name who is who or what is allowed ("USER CLASS = [ADMIN]"). */
-  private static final Set<String> RULE_KEYS =
-      Set.of(
-          "user",
-          "class",
-          "admin",
-          "memory",
-          "function",
-          "output",
-          "title",
-          "role",
-          "mode",
-          "rules",
-          "restrictions",
-          "filter",
-          "filters",
-          "ethics",
-          "morals",
-          "morality",
-          "limits",
-          "censorship",
-          "specialization",
-          "behavior",
-          "behaviour",
-          "tone",
-          "name");
+  private static final String[] RULE_KEYS = {
+    "user",
+    "class",
+    "admin",
+    "memory",
+    "function",
+    "output",
+    "title",
+    "role",
+    "mode",
+    "rules",
+    "restrictions",
+    "filter",
+    "filters",
+    "ethics",
+    "morals",
+    "morality",
+    "limits",
+    "censorship",
+    "specialization",
+    "behavior",
+    "behaviour",
+    "tone",
+    "name"
+  };
 
   /** Settings at which a persona block counts. */
   static final int PERSONA_SETTINGS_MIN = 3;
@@ -235,9 +236,8 @@ public final class JailbreakDetector implements Detector {
       while (k >= 0 && end - k <= 16 && Character.isLetter(text.charAt(k))) {
         k--;
       }
-      String key = text.substring(k + 1, end).toLowerCase(java.util.Locale.ROOT);
-      boolean isPersona = PERSONA_KEYS.contains(key);
-      if (isPersona || RULE_KEYS.contains(key)) {
+      boolean isPersona = isOneOf(text, k + 1, end, PERSONA_KEYS);
+      if (isPersona || isOneOf(text, k + 1, end, RULE_KEYS)) {
         settings++;
         persona |= isPersona;
         first = first < 0 ? k + 1 : first;
@@ -292,54 +292,54 @@ public final class JailbreakDetector implements Detector {
   /**
    * Labels of the answer a jailbreak persona gives: "[DAN]", "(Developer Mode Output)", "STAN:".
    */
-  private static final Set<String> PERSONA_LABELS =
-      Set.of(
-          "dan",
-          "jailbreak",
-          "jailbroken",
-          "developer",
-          "devmode",
-          "unfiltered",
-          "uncensored",
-          "unrestricted",
-          "evil",
-          "antigpt",
-          "anti",
-          "betterdan",
-          "unlocked",
-          "stan",
-          "dude",
-          "aim",
-          "nsfw",
-          "chaos",
-          "opposite",
-          "dark",
-          "shadow",
-          "ucar",
-          "mongo",
-          "unlimited",
-          "jb");
+  private static final String[] PERSONA_LABELS = {
+    "dan",
+    "jailbreak",
+    "jailbroken",
+    "developer",
+    "devmode",
+    "unfiltered",
+    "uncensored",
+    "unrestricted",
+    "evil",
+    "antigpt",
+    "anti",
+    "betterdan",
+    "unlocked",
+    "stan",
+    "dude",
+    "aim",
+    "nsfw",
+    "chaos",
+    "opposite",
+    "dark",
+    "shadow",
+    "ucar",
+    "mongo",
+    "unlimited",
+    "jb"
+  };
 
   /** Labels of the model's own, filtered answer: "[GPT]", "[🔒CLASSIC]", "(Normal Output)". */
-  private static final Set<String> MODEL_LABELS =
-      Set.of(
-          "gpt",
-          "chatgpt",
-          "classic",
-          "normal",
-          "standard",
-          "filtered",
-          "censored",
-          "ai",
-          "assistant",
-          "claude",
-          "bard",
-          "gemini",
-          "llama",
-          "safe",
-          "original",
-          "default",
-          "aligned");
+  private static final String[] MODEL_LABELS = {
+    "gpt",
+    "chatgpt",
+    "classic",
+    "normal",
+    "standard",
+    "filtered",
+    "censored",
+    "ai",
+    "assistant",
+    "claude",
+    "bard",
+    "gemini",
+    "llama",
+    "safe",
+    "original",
+    "default",
+    "aligned"
+  };
 
   /** At most this many labels are looked at per text. */
   static final int MAX_LABELS = 64;
@@ -432,20 +432,28 @@ public final class JailbreakDetector implements Detector {
         k++;
       }
       int w = k;
-      while (k < to && (Character.isLetterOrDigit(text.charAt(k)) || text.charAt(k) == '-')) {
+      while (k < to && Character.isLetterOrDigit(text.charAt(k))) {
         k++;
       }
-      if (k > w) {
-        String word = text.substring(w, k).toLowerCase(java.util.Locale.ROOT).replace("-", "");
-        if (PERSONA_LABELS.contains(word)) {
-          return 1;
-        }
-        if (MODEL_LABELS.contains(word)) {
-          kind = 2;
-        }
+      if (isOneOf(text, w, k, PERSONA_LABELS)) {
+        return 1;
+      }
+      if (kind == 0 && isOneOf(text, w, k, MODEL_LABELS)) {
+        kind = 2;
       }
     }
     return kind;
+  }
+
+  /** Whether {@code text[from, to)} equals one of {@code words}, ignoring case; no allocation. */
+  private static boolean isOneOf(String text, int from, int to, String[] words) {
+    int len = to - from;
+    for (String word : words) {
+      if (word.length() == len && text.regionMatches(true, from, word, 0, len)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
