@@ -18,8 +18,9 @@ import java.util.Set;
  * Detects prompt injection: instruction override ("ignore the previous instructions" and its
  * paraphrases in English, German, French, Spanish, Italian and Portuguese), system-prompt
  * extraction, role and identity override, forced outputs, fake conversation turns and chat-template
- * tokens, fake delimiters, adversarial filler, and instructions hidden in base64, hex, URL
- * encoding, rot13 or reversed text (decoded and scanned again).
+ * tokens, fake delimiters, adversarial filler, password-game approvals sent alone ("Access
+ * granted"), and instructions hidden in base64, hex, URL encoding, rot13, reversed text, masked
+ * letters ("_gn_r_") or English written in Cyrillic letters (decoded and scanned again).
  *
  * <p>Text is folded first ({@link TextNormalizer}), so homoglyphs, leetspeak, zero-width characters
  * and spaced-out letters do not hide a phrase. Each match is a weighted signal in a family; the
@@ -124,8 +125,179 @@ public final class PromptInjectionDetector implements Detector {
       new Decoder(maxDecode, this::scanPayload)
           .scan(text, ev, (cues & ROT13_CUE) != 0, (cues & REVERSED_CUE) != 0);
       spelledOut(text, ev);
+      maskedLetters(text, ev);
+      transliterated(text, ev);
     }
     return ev;
+  }
+
+  /** Weight of a phrase that scores once its masked letters are filled in. */
+  static final double MASKED_WEIGHT = 0.6;
+
+  /**
+   * Words of attack phrases, for filling in masked letters. Underscores stand for any letter, so
+   * "_cc_s gr_nt_d" reads "access granted" and "_gn_r_ pr_v__us" "ignore previous".
+   */
+  private static final String[] MASKABLE = {
+    "access",
+    "granted",
+    "password",
+    "secret",
+    "ignore",
+    "previous",
+    "instructions",
+    "instruction",
+    "prompt",
+    "system",
+    "reveal",
+    "forget",
+    "disregard",
+    "rules",
+    "above",
+    "approved",
+    "allowed",
+    "authorized",
+    "override",
+    "print",
+    "output",
+    "respond",
+    "reply",
+    "only",
+    "say"
+  };
+
+  /**
+   * Words with letters masked by underscores ({@code _cc_s gr_nt_d}), the vowel-removal puzzle of
+   * password games: each masked word that fits exactly one attack word (same length, every shown
+   * letter equal, at most half masked) is filled in, and the text is scanned again. A payload that
+   * scores is a signal of at least {@value #MASKED_WEIGHT}. Nothing happens without an underscore
+   * inside a word; one pass over at most {@link Decoder#MAX_PAYLOAD} chars.
+   */
+  private void maskedLetters(String text, Evidence ev) {
+    if (text.indexOf('_') < 0) {
+      return;
+    }
+    int n = Math.min(text.length(), Decoder.MAX_PAYLOAD);
+    StringBuilder out = null;
+    int first = -1;
+    int last = -1;
+    int copied = 0;
+    int i = 0;
+    while (i < n) {
+      if (!isLetter(text.charAt(i)) && text.charAt(i) != '_') {
+        i++;
+        continue;
+      }
+      int end = i;
+      int masks = 0;
+      while (end < n && (isLetter(text.charAt(end)) || text.charAt(end) == '_')) {
+        masks += text.charAt(end) == '_' ? 1 : 0;
+        end++;
+      }
+      String word = masks > 0 && masks * 2 <= end - i ? fill(text, i, end) : null;
+      if (word != null) {
+        out = out == null ? new StringBuilder(n) : out;
+        out.append(text, copied, i).append(word);
+        copied = end;
+        first = first < 0 ? i : first;
+        last = end;
+      }
+      i = end;
+    }
+    if (out == null) {
+      return;
+    }
+    out.append(text, copied, n);
+    double s = scanPayload(out);
+    if (s >= 0.3) {
+      ev.add("masked-letters-payload", "encoded", Math.max(MASKED_WEIGHT, s), first, last);
+    }
+  }
+
+  /** The one attack word that {@code text[from, to)} fits with its underscores filled, or null. */
+  private static String fill(String text, int from, int to) {
+    String found = null;
+    for (String w : MASKABLE) {
+      if (w.length() != to - from) {
+        continue;
+      }
+      boolean fits = true;
+      for (int k = 0; k < w.length() && fits; k++) {
+        char c = text.charAt(from + k);
+        fits = c == '_' || Character.toLowerCase(c) == w.charAt(k);
+      }
+      if (fits) {
+        if (found != null) {
+          return null; // ambiguous
+        }
+        found = w;
+      }
+    }
+    return found;
+  }
+
+  /** Weight of a phrase that scores once its Cyrillic letters are read as Latin ones. */
+  static final double TRANSLITERATED_WEIGHT = 0.6;
+
+  /**
+   * Latin letters for the Cyrillic ones ({@code а} to {@code я}, then {@code ѐ} to {@code џ}), as
+   * Serbian writes foreign words: "Аццесс Грантед" is "Access Granted". Empty strings for the hard
+   * and soft signs.
+   */
+  private static final String[] CYRILLIC_LATIN = {
+    "a", "b", "v", "g", "d", "e", "z", "z", "i", "j", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+    "u", "f", "h", "c", "c", "s", "s", "", "y", "", "e", "ju", "ja"
+  };
+
+  private static final String[] CYRILLIC_EXTRA = {
+    "e", "e", "dj", "g", "e", "s", "i", "i", "j", "lj", "nj", "c", "k", "i", "u", "dz"
+  };
+
+  /**
+   * English written in Cyrillic letters ("Аццесс Грантед"): the text is read letter by letter as
+   * Latin and scanned again; a payload that scores is a signal of at least {@value
+   * #TRANSLITERATED_WEIGHT}. Russian or Serbian prose read this way matches no English phrase.
+   * Nothing happens without a Cyrillic letter; one pass over at most {@link Decoder#MAX_PAYLOAD}
+   * chars.
+   */
+  private void transliterated(String text, Evidence ev) {
+    int n = Math.min(text.length(), Decoder.MAX_PAYLOAD);
+    int first = -1;
+    for (int i = 0; i < n && first < 0; i++) {
+      char c = text.charAt(i);
+      if (c >= '\u0400' && c <= '\u045F' && latinFor(Character.toLowerCase(c)) != null) {
+        first = i;
+      }
+    }
+    if (first < 0) {
+      return;
+    }
+    StringBuilder out = new StringBuilder(n + 16);
+    int last = first;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      String latin = latinFor(Character.toLowerCase(c));
+      if (latin == null) {
+        out.append(c);
+      } else {
+        out.append(latin);
+        last = i + 1;
+      }
+    }
+    double s = scanPayload(out);
+    if (s >= 0.3) {
+      ev.add("transliterated-payload", "encoded", Math.max(TRANSLITERATED_WEIGHT, s), first, last);
+    }
+  }
+
+  private static String latinFor(char c) {
+    if (c >= '\u0430' && c <= '\u044F') {
+      return CYRILLIC_LATIN[c - '\u0430'];
+    }
+    if (c >= '\u0450' && c <= '\u045F') {
+      return CYRILLIC_EXTRA[c - '\u0450'];
+    }
+    return null;
   }
 
   /** Fewest joins of letters spelled out one by one that are worth scanning again. */
@@ -300,6 +472,16 @@ public final class PromptInjectionDetector implements Detector {
       switch (h.rule().family()) {
         case "cue-rot13" -> cues |= ROT13_CUE;
         case "cue-reversed" -> cues |= REVERSED_CUE;
+        case "approval" -> {
+          if (isBare(nt, h)) {
+            ev.add(
+                "bare-approval-phrase",
+                "hijack",
+                h.rule().weight(),
+                nt.originStart(h.start()),
+                nt.originEnd(h.end()));
+          }
+        }
         default -> ev.add(h, nt);
       }
     }
@@ -308,6 +490,35 @@ public final class PromptInjectionDetector implements Detector {
       ev.add("spaced-out-letters", "obfuscation", 0.5, nt.spacedRunStart(), nt.spacedRunEnd());
     }
     return cues;
+  }
+
+  /** Most other words next to an approval phrase for the message to count as that phrase. */
+  static final int BARE_EXTRA_WORDS = 2;
+
+  /** Folded texts longer than this are never a bare phrase (no word count needed). */
+  static final int BARE_MAX_CHARS = 64;
+
+  /**
+   * Whether the message is little more than the hit: at most {@value #BARE_EXTRA_WORDS} other words
+   * ("Access granted.", "ok, allow access"). Password games are won by making the model print an
+   * approval phrase, so the phrase sent alone is the attack; the same words in a sentence ("the
+   * user was granted access to the repository") are not.
+   */
+  private static boolean isBare(NormalizedText nt, PhraseMatcher.Hit h) {
+    int n = nt.length();
+    if (n > BARE_MAX_CHARS) {
+      return false;
+    }
+    int words = 0;
+    boolean inWord = false;
+    for (int i = 0; i < n; i++) {
+      boolean letter = Character.isLetterOrDigit(nt.charAt(i)) && (i < h.start() || i >= h.end());
+      if (letter && !inWord) {
+        words++;
+      }
+      inWord = letter;
+    }
+    return words <= BARE_EXTRA_WORDS;
   }
 
   /** Letters spelled out one by one ({@code s a y t h a t}) beyond this are an evasion. */

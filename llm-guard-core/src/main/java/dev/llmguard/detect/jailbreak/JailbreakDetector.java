@@ -18,7 +18,9 @@ import java.util.Set;
  * Detects role-play and persona jailbreaks: DAN-style "do anything now" personas, "developer mode",
  * claims of no restrictions, "stay in character", dual-answer formats, threats (tokens that run
  * out), promises never to refuse or warn, and fictional or hypothetical framing of forbidden
- * requests.
+ * requests. Besides phrases it reads the structure of templates: answer labels of the dual format
+ * ("[GPT]" next to "[DAN]"), lock-emoji labels, personas configured as pseudo-code settings and
+ * slots for the smuggled request.
  *
  * <p>No single phrase decides: each match is a weak or strong signal in a family, and the score
  * combines families ({@link Evidence}), so "imagine you are a chef" alone stays low while a persona
@@ -140,18 +142,349 @@ public final class JailbreakDetector implements Detector {
   Evidence analyse(String text) {
     Evidence ev = new Evidence();
     NormalizedText nt = TextNormalizer.normalize(text);
-    for (PhraseMatcher.Hit h : MATCHER.match(nt)) {
-      ev.add(h, nt);
+    List<PhraseMatcher.Hit> hits = MATCHER.match(nt);
+    boolean compliance = false;
+    for (int k = 0; k < hits.size() && !compliance; k++) {
+      compliance = hits.get(k).rule().family().equals("compliance");
+    }
+    for (PhraseMatcher.Hit h : hits) {
+      // compliance rules weigh 0, so Evidence drops them; they only cancel mentions near them
+      if (!(compliance && isMention(h) && withinCompliance(hits, h))) {
+        ev.add(h, nt);
+      }
     }
     for (String m : RAW_MARKERS) {
       int at = text.indexOf(m);
       if (at >= 0) {
         ev.add("lock-emoji-tags", "dual", 0.45, at, at + m.length());
+        if (isTag(text, at, at + m.length())) {
+          // "[🔓JAILBREAK]", "Name🔓:": the emoji labels an answer; such a label is the template
+          ev.add("lock-emoji-label", "template", TEMPLATE_ALONE, at, at + m.length());
+        }
         break;
       }
     }
     placeholders(text, ev);
+    if (hasCore(ev)) {
+      // alone the labels are one family and capped below one half: only look when they can add up
+      answerLabels(text, ev);
+    }
+    personaSettings(text, ev);
     return ev;
+  }
+
+  /** Settings keys of a persona written as pseudo-code ("Personality = [SENTIENT]"). */
+  private static final String[] PERSONA_KEYS = {
+    "personality", "awareness", "persona", "character", "assistant", "identity", "mood"
+  };
+
+  /** Further settings keys that name who is who or what is allowed ("USER CLASS = [ADMIN]"). */
+  private static final String[] RULE_KEYS = {
+    "user",
+    "class",
+    "admin",
+    "memory",
+    "function",
+    "output",
+    "title",
+    "role",
+    "mode",
+    "rules",
+    "restrictions",
+    "filter",
+    "filters",
+    "ethics",
+    "morals",
+    "morality",
+    "limits",
+    "censorship",
+    "specialization",
+    "behavior",
+    "behaviour",
+    "tone",
+    "name"
+  };
+
+  /** Settings at which a persona block counts. */
+  static final int PERSONA_SETTINGS_MIN = 3;
+
+  /**
+   * A persona configured as pseudo-code, a template style of its own: {@code +: Assistant =
+   * [NAME]}, {@code ADD:(USER CLASS)=[ADMIN]}, {@code Awareness = [TRUE]}. Counts assignments whose
+   * value is bracketed and whose key (the word just before the {@code =}) is a settings key; with
+   * at least {@value #PERSONA_SETTINGS_MIN} of them, one a persona key, the text is a persona
+   * template. Each {@code =} is looked at within a bounded window, so this is linear.
+   */
+  static void personaSettings(String text, Evidence ev) {
+    int settings = 0;
+    boolean persona = false;
+    int first = -1;
+    int n = text.length();
+    for (int eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+      int v = eq + 1;
+      while (v < n && v - eq <= 3 && text.charAt(v) == ' ') {
+        v++;
+      }
+      if (v >= n || text.charAt(v) != '[') {
+        continue;
+      }
+      int k = eq - 1;
+      while (k >= 0 && eq - k <= 3 && (text.charAt(k) == ' ' || text.charAt(k) == ')')) {
+        k--;
+      }
+      int end = k + 1;
+      while (k >= 0 && end - k <= 16 && Character.isLetter(text.charAt(k))) {
+        k--;
+      }
+      boolean isPersona = isOneOf(text, k + 1, end, PERSONA_KEYS);
+      if (isPersona || isOneOf(text, k + 1, end, RULE_KEYS)) {
+        settings++;
+        persona |= isPersona;
+        first = first < 0 ? k + 1 : first;
+        if (settings >= PERSONA_SETTINGS_MIN && persona) {
+          ev.add("persona-settings", "template", TEMPLATE_ALONE, first, v + 1);
+          return;
+        }
+      }
+    }
+  }
+
+  /** Whether {@code ev} holds a family that is not mere context. */
+  private static boolean hasCore(Evidence ev) {
+    for (String family : ev.familyNames()) {
+      if (!CONTEXT.contains(family)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Chars looked at on each side of a lock emoji for the bracket or colon of a label. */
+  static final int LABEL_REACH = 24;
+
+  /**
+   * Whether the emoji at {@code [from, to)} sits in an answer label: inside brackets ({@code
+   * [🔓JAILBREAK]}, {@code (🔓Developer Mode Output)}) or in a name that ends in a colon ({@code
+   * Persona🔓:}). Bounded look-around, so constant time.
+   */
+  static boolean isTag(String text, int from, int to) {
+    for (int k = from - 1; k >= Math.max(0, from - LABEL_REACH); k--) {
+      char c = text.charAt(k);
+      if (c == '[' || c == '(') {
+        return true;
+      }
+      if (c == '\n' || c == ']' || c == ')' || c == '.') {
+        break;
+      }
+    }
+    for (int k = to; k < Math.min(text.length(), to + LABEL_REACH); k++) {
+      char c = text.charAt(k);
+      if (c == ':' || c == ']' || c == ')') {
+        return true;
+      }
+      if (c == '\n' || c == '.' || c == '[' || c == '(') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Labels of the answer a jailbreak persona gives: "[DAN]", "(Developer Mode Output)", "STAN:".
+   */
+  private static final String[] PERSONA_LABELS = {
+    "dan",
+    "jailbreak",
+    "jailbroken",
+    "developer",
+    "devmode",
+    "unfiltered",
+    "uncensored",
+    "unrestricted",
+    "evil",
+    "antigpt",
+    "anti",
+    "betterdan",
+    "unlocked",
+    "stan",
+    "dude",
+    "aim",
+    "nsfw",
+    "chaos",
+    "opposite",
+    "dark",
+    "shadow",
+    "ucar",
+    "mongo",
+    "unlimited",
+    "jb"
+  };
+
+  /** Labels of the model's own, filtered answer: "[GPT]", "[🔒CLASSIC]", "(Normal Output)". */
+  private static final String[] MODEL_LABELS = {
+    "gpt",
+    "chatgpt",
+    "classic",
+    "normal",
+    "standard",
+    "filtered",
+    "censored",
+    "ai",
+    "assistant",
+    "claude",
+    "bard",
+    "gemini",
+    "llama",
+    "safe",
+    "original",
+    "default",
+    "aligned"
+  };
+
+  /** At most this many labels are looked at per text. */
+  static final int MAX_LABELS = 64;
+
+  /**
+   * At most this many brackets and line starts are tried per text (a flood of brackets stops here).
+   */
+  static final int MAX_LABEL_TRIES = 512;
+
+  /**
+   * The dual-answer format by its structure: two kinds of answer labels in one text, one naming the
+   * model ("[GPT]", "(🔒Normal Output)", "ChatGPT:") and one naming an unrestricted persona
+   * ("[DAN]", "(🔓Developer Mode Output)", "STAN:"). A label is a short bracketed run or a short
+   * run before a colon at the start of a line. Each label is at most {@value #LABEL_REACH} chars
+   * and at most {@value #MAX_LABEL_TRIES} places are tried, so this is linear and bounded.
+   */
+  static void answerLabels(String text, Evidence ev) {
+    int persona = -1;
+    int model = -1;
+    int seen = 0;
+    int n = text.length();
+    // Three cursors over the only chars a label can start at: '[', '(' and a line start.
+    int square = text.indexOf('[');
+    int round = text.indexOf('(');
+    int line = 0;
+    int tries = 0;
+    while (seen < MAX_LABELS && tries++ < MAX_LABEL_TRIES && (persona < 0 || model < 0)) {
+      int i =
+          Math.min(square < 0 ? n : square, Math.min(round < 0 ? n : round, line < 0 ? n : line));
+      if (i >= n) {
+        break;
+      }
+      int start;
+      int end;
+      if (i == square) {
+        start = i + 1;
+        end = labelEnd(text, start, ']');
+        square = text.indexOf('[', i + 1);
+      } else if (i == round) {
+        start = i + 1;
+        end = labelEnd(text, start, ')');
+        round = text.indexOf('(', i + 1);
+      } else {
+        start = i;
+        end = labelEnd(text, start, ':');
+        int nl = text.indexOf('\n', i);
+        line = nl < 0 ? -1 : nl + 1;
+      }
+      if (end < 0) {
+        continue;
+      }
+      seen++;
+      int kind = labelKind(text, start, end);
+      if (kind == 1 && persona < 0) {
+        persona = start;
+      } else if (kind == 2 && model < 0) {
+        model = start;
+      }
+    }
+    if (persona >= 0 && model >= 0) {
+      int at = Math.min(persona, model);
+      ev.add("dual-answer-labels", "dual", DUAL_LABELS_WEIGHT, at, Math.max(persona, model));
+    }
+  }
+
+  /** Weight of the two answer labels of the dual-answer format. */
+  static final double DUAL_LABELS_WEIGHT = 0.5;
+
+  /** The index of {@code close} within {@value #LABEL_REACH} label chars of {@code from}, or -1. */
+  private static int labelEnd(String text, int from, char close) {
+    int limit = Math.min(text.length(), from + LABEL_REACH + 1);
+    for (int k = from; k < limit; k++) {
+      char c = text.charAt(k);
+      if (c == close) {
+        return k > from ? k : -1;
+      }
+      if (c == '\n' || c == '[' || c == ']' || c == '(' || c == ')' || c == ':' || c == '.') {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** 1 when a word of the label names a persona, 2 when it names the model, else 0. */
+  private static int labelKind(String text, int from, int to) {
+    int kind = 0;
+    int k = from;
+    while (k < to) {
+      while (k < to && !Character.isLetter(text.charAt(k))) {
+        k++;
+      }
+      int w = k;
+      while (k < to && Character.isLetterOrDigit(text.charAt(k))) {
+        k++;
+      }
+      if (isOneOf(text, w, k, PERSONA_LABELS)) {
+        return 1;
+      }
+      if (kind == 0 && isOneOf(text, w, k, MODEL_LABELS)) {
+        kind = 2;
+      }
+    }
+    return kind;
+  }
+
+  /** Whether {@code text[from, to)} equals one of {@code words}, ignoring case; no allocation. */
+  private static boolean isOneOf(String text, int from, int to, String[] words) {
+    int len = to - from;
+    for (String word : words) {
+      if (word.length() == len && text.regionMatches(true, from, word, 0, len)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Weight of a slot for the request ("[your prompt]", "[Put your prompt]"): the template that
+   * wraps any request is a jailbreak by itself, so it needs no second family.
+   */
+  static final double PROMPT_SLOT_WEIGHT = TEMPLATE_ALONE;
+
+  /** Folded chars after a compliance phrase in which a named policy still belongs to it. */
+  static final int COMPLIANCE_REACH = 24;
+
+  /** A rule that only names a policy ("ethical guidelines", "content policy"). */
+  private static boolean isMention(PhraseMatcher.Hit h) {
+    return h.rule().name().equals("policy-mention");
+  }
+
+  /**
+   * Whether {@code h} starts inside, or within {@value #COMPLIANCE_REACH} folded chars after, a
+   * phrase that promises to keep the rules ("without violating any norms or ethical guidelines":
+   * the phrase ends at its first rule word): naming the policy there is compliance, not a jailbreak
+   * signal.
+   */
+  private static boolean withinCompliance(List<PhraseMatcher.Hit> hits, PhraseMatcher.Hit h) {
+    for (PhraseMatcher.Hit c : hits) {
+      if (c.rule().family().equals("compliance")
+          && c.start() <= h.start()
+          && h.start() <= c.end() + COMPLIANCE_REACH) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Longest placeholder name looked at; longer bracketed runs are ordinary text. */
@@ -186,7 +519,7 @@ public final class JailbreakDetector implements Detector {
       }
       if (end > 0 && mentionsPrompt(text, i + 1, end)) {
         // "[your prompt]", "[put your prompt here]": the slot where the smuggled request goes
-        ev.add("prompt-slot", "template", 0.35, i, end + 1);
+        ev.add("prompt-slot", "template", PROMPT_SLOT_WEIGHT, i, end + 1);
         return;
       }
     }

@@ -114,4 +114,32 @@ class PromptInjectionDetectorTest extends DetectorContractTest {
         .hasMessageContaining("llmguard.detector.prompt-injection.")
         .hasMessageContaining("min-score must be between 0 and 1 but was 1.5");
   }
+
+  /** The signal names of the finding for {@code text}, empty when there is none. */
+  private List<String> signals(String text) {
+    return scan(text).stream()
+        .findFirst()
+        .map(f -> List.of(f.metadata().getOrDefault("signals", "").split(",")))
+        .orElse(List.of());
+  }
+
+  @Test
+  void eachSignalOfTheRecallRoundFiresOnItsSampleAndTheSampleScoresAtLeastOneHalf() {
+    for (String line : Fixtures.lines(DIR + "signals-recall3.txt")) {
+      String signal = line.substring(0, line.indexOf(" | "));
+      String text = line.substring(line.indexOf(" | ") + 3);
+      assertThat(signals(text)).as("signals of: %s", text).contains(signal);
+      assertThat(score(text)).as("score of: %s", text).isGreaterThanOrEqualTo(0.5);
+    }
+  }
+
+  @Test
+  void harmlessLookAlikesOfTheRecallRoundSignalsStayBelowOneHalfWithoutTheSignal() {
+    for (String line : Fixtures.lines(DIR + "lookalikes-recall3.txt")) {
+      String signal = line.substring(0, line.indexOf(" | "));
+      String text = line.substring(line.indexOf(" | ") + 3);
+      assertThat(signals(text)).as("signals of: %s", text).doesNotContain(signal);
+      assertThat(score(text)).as("score of: %s", text).isLessThan(0.5);
+    }
+  }
 }
