@@ -14,7 +14,7 @@ import java.util.Set;
  * <p>Thread-safe. {@link #register} (a matcher's constructor) publishes a new immutable {@link
  * Snapshot}; a split is tied to the snapshot it used, so a matcher built later never reads a split
  * that lacks its words. The lexicon only grows: it is meant for the rule sets of a process, built
- * once, not for rules made per request.
+ * once, not for rules made per request ({@link #isFull} caps {@link #SHARED}).
  */
 final class Lexicon {
 
@@ -24,7 +24,7 @@ final class Lexicon {
   static final Lexicon SHARED = new Lexicon();
 
   /**
-   * Per-thread word arrays are kept between texts up to this many words (20 bytes a word: a 100 KB
+   * Per-thread word arrays are kept between texts up to this many words (28 bytes a word: a 100 KB
    * prose text has about 20,000); a text with more gets arrays of its own, dropped after use.
    */
   static final int MAX_RETAINED_WORDS = 1 << 16;

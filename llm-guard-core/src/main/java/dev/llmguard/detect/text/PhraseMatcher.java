@@ -245,8 +245,8 @@ public final class PhraseMatcher {
   }
 
   /**
-   * The words of a folded text (or of a block of it) with their ids in a lexicon. Not thread-safe;
-   * one from {@link #words} is owned by its caller.
+   * The words of a folded text with their ids in a lexicon. Not thread-safe; one from {@link
+   * #words} is owned by its caller.
    */
   public static final class Words {
     int[] start;
@@ -500,11 +500,6 @@ public final class PhraseMatcher {
       }
       Integer n = other.get((long) node << 16 | c);
       return n == null ? -1 : n;
-    }
-
-    /** The id of the stem that ends at {@code node}, or -1. */
-    int stem(int node) {
-      return stems[node];
     }
   }
 
