@@ -1,0 +1,221 @@
+package dev.llmguard.detect.tokens;
+
+import java.util.Locale;
+
+/**
+ * Counts the tokens of {@code cl100k_base} or {@code o200k_base} exactly as jtokkit 1.1.0's {@code
+ * Encoding.countTokensOrdinary} does (a lone surrogate counted as U+FFFD), without allocating once
+ * warm: the {@link PreTokenizer} walks the text, each piece's count comes from a {@link PieceCache}
+ * or, on a miss, from the {@link BytePairEncoder} over jtokkit's rank tables.
+ *
+ * <p>Pieces longer than {@value #CHUNK} chars (a run of one char, a base64 blob) are merged in
+ * chunks of {@value #CHUNK} chars, each cached; the chunks' encodings are joined when the tokens at
+ * each seam are {@link BytePairEncoder#compatible compatible}, which makes the sum exact, and
+ * otherwise the whole piece is merged with the O(n log n) heap. A flood of one repeated unit thus
+ * costs about as much as hashing it.
+ *
+ * <p>Memory: the rank tables (about 2 MB / 4 MB), a cache of at most about 3 MB per encoding, and
+ * per thread a scratch area of a few KB (grown for long pieces up to 64 KB, beyond that freed after
+ * the call). Thread-safe; one instance per encoding, loaded on first use.
+ */
+final class TokenCounter {
+  /** Length in chars of the chunks a long piece is merged in. */
+  static final int CHUNK = 64;
+
+  private static final class Cl100k {
+    static final TokenCounter INSTANCE = new TokenCounter("cl100k_base", PreTokenizer.CL100K);
+  }
+
+  private static final class O200k {
+    static final TokenCounter INSTANCE = new TokenCounter("o200k_base", PreTokenizer.O200K);
+  }
+
+  private final String name;
+  private final PreTokenizer splitter;
+  private final BytePairEncoder encoder;
+  private final PieceCache cache = new PieceCache();
+  private final ThreadLocal<BytePairEncoder.Scratch> scratch;
+
+  private TokenCounter(String name, PreTokenizer splitter) {
+    this.name = name;
+    this.splitter = splitter;
+    this.encoder = new BytePairEncoder(Vocabulary.load(name));
+    int maxLength = encoder.vocabulary().maxLength();
+    this.scratch = ThreadLocal.withInitial(() -> new BytePairEncoder.Scratch(maxLength));
+  }
+
+  /**
+   * The counter of {@code cl100k_base} or {@code o200k_base} (case-insensitive).
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  static TokenCounter forEncoding(String name) {
+    switch (name.toLowerCase(Locale.ROOT)) {
+      case "cl100k_base":
+        return Cl100k.INSTANCE;
+      case "o200k_base":
+        return O200k.INSTANCE;
+      default:
+        throw new IllegalArgumentException("unsupported encoding " + name);
+    }
+  }
+
+  /** The encoding's name, e.g. {@code cl100k_base}. */
+  String name() {
+    return name;
+  }
+
+  /** The cache (for tests). */
+  PieceCache cache() {
+    return cache;
+  }
+
+  /** Tokens of the whole text. */
+  int count(String text) {
+    return count(countUntil(text, 0, text.length(), Integer.MAX_VALUE));
+  }
+
+  /**
+   * Counts the tokens of {@code t[from, to)}, read as if the text ended at {@code to}, piece by
+   * piece until the count exceeds {@code stopAbove}. Returns the count and the index where counting
+   * stopped ({@code to} unless stopped early) packed as {@code (index << 32) | count}; unpack with
+   * {@link #count(long)} and {@link #index(long)}.
+   */
+  long countUntil(String t, int from, int to, int stopAbove) {
+    BytePairEncoder.Scratch s = scratch.get();
+    long count = 0;
+    int i = from;
+    try {
+      while (i < to && count <= stopAbove) {
+        int end = splitter.next(t, i, to);
+        count += pieceTokens(t, i, end, s);
+        i = end;
+      }
+    } finally {
+      s.trim();
+    }
+    return ((long) i << 32) | Math.min(count, Integer.MAX_VALUE);
+  }
+
+  static int count(long packed) {
+    return (int) packed;
+  }
+
+  static int index(long packed) {
+    return (int) (packed >>> 32);
+  }
+
+  private int pieceTokens(String t, int start, int end, BytePairEncoder.Scratch s) {
+    int len = end - start;
+    if (len == 1 && t.charAt(start) < 0x80) {
+      return 1; // every byte is a token
+    }
+    if (len > CHUNK) {
+      return longPiece(t, start, end, s);
+    }
+    int h = PieceCache.hash(t, start, end, false);
+    PieceCache.Entry e = cache.get(t, start, end, h, false);
+    if (e != null) {
+      return e.count;
+    }
+    int bytes = utf8(t, start, end, s);
+    int n = encoder.countPiece(s.bytes, 0, bytes, s);
+    cache.put(t, start, end, h, false, n, s.first, s.last);
+    return n;
+  }
+
+  private int longPiece(String t, int start, int end, BytePairEncoder.Scratch s) {
+    if (mayBeOneToken(t, start, end)) {
+      int bytes = utf8(t, start, end, s);
+      if (encoder.vocabulary().rank(s.bytes, 0, bytes) != Vocabulary.NONE) {
+        return 1;
+      }
+    }
+    int total = 0;
+    int prevLast = -1;
+    int seenLeft = -1;
+    int seenRight = -1;
+    for (int pos = start; pos < end; ) {
+      int cut = Math.min(end, pos + CHUNK);
+      if (cut < end && Character.isHighSurrogate(t.charAt(cut - 1))) {
+        cut--; // keep a surrogate pair in one chunk
+      }
+      int h = PieceCache.hash(t, pos, cut, true);
+      PieceCache.Entry e = cache.get(t, pos, cut, h, true);
+      int count;
+      int first;
+      int last;
+      if (e != null) {
+        count = e.count;
+        first = e.first;
+        last = e.last;
+      } else {
+        int bytes = utf8(t, pos, cut, s);
+        count = encoder.merge(s.bytes, 0, bytes, s);
+        first = s.first;
+        last = s.last;
+        cache.put(t, pos, cut, h, true, count, first, last);
+      }
+      if (prevLast >= 0 && !(prevLast == seenLeft && first == seenRight)) {
+        if (!encoder.compatible(prevLast, first, s)) {
+          return mergeWhole(t, start, end, s);
+        }
+        seenLeft = prevLast; // a flood meets the same seam again and again
+        seenRight = first;
+      }
+      total += count;
+      prevLast = last;
+      pos = cut;
+    }
+    return total;
+  }
+
+  private boolean mayBeOneToken(String t, int start, int end) {
+    return end - start <= encoder.vocabulary().maxLength()
+        && utf8Length(t, start, end) <= encoder.vocabulary().maxLength();
+  }
+
+  private int mergeWhole(String t, int start, int end, BytePairEncoder.Scratch s) {
+    int bytes = utf8(t, start, end, s);
+    return encoder.merge(s.bytes, 0, bytes, s);
+  }
+
+  private static int utf8Length(String t, int start, int end) {
+    int n = 0;
+    for (int i = start; i < end; ) {
+      int cp = PreTokenizer.codePoint(t, i, end);
+      n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      i += PreTokenizer.width(cp);
+    }
+    return n;
+  }
+
+  /** Writes the UTF-8 of {@code t[start, end)} to {@code s.bytes}; returns its length. */
+  private static int utf8(String t, int start, int end, BytePairEncoder.Scratch s) {
+    byte[] b = s.bytes(3 * (end - start));
+    int n = 0;
+    for (int i = start; i < end; ) {
+      int cp = PreTokenizer.codePoint(t, i, end);
+      if (cp < 0x80) {
+        b[n++] = (byte) cp;
+        i++;
+      } else if (cp < 0x800) {
+        b[n++] = (byte) (0xc0 | (cp >> 6));
+        b[n++] = (byte) (0x80 | (cp & 0x3f));
+        i++;
+      } else if (cp < 0x10000) {
+        b[n++] = (byte) (0xe0 | (cp >> 12));
+        b[n++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+        b[n++] = (byte) (0x80 | (cp & 0x3f));
+        i++;
+      } else {
+        b[n++] = (byte) (0xf0 | (cp >> 18));
+        b[n++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+        b[n++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+        b[n++] = (byte) (0x80 | (cp & 0x3f));
+        i += 2;
+      }
+    }
+    return n;
+  }
+}
