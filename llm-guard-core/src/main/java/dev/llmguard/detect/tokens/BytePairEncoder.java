@@ -227,9 +227,12 @@ final class BytePairEncoder {
     int[] prev = new int[0];
     int[] pairRank = new int[0];
     long[] heap = new long[0];
+    final long[] seamKeys = new long[16];
+    final boolean[] seamOk = new boolean[16];
 
     Scratch(int maxTokenLength) {
       pair = new byte[2 * maxTokenLength];
+      java.util.Arrays.fill(seamKeys, -1L);
     }
 
     void ensureSmall(int n) {

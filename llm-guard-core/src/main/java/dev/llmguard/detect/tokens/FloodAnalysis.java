@@ -4,7 +4,8 @@ package dev.llmguard.detect.tokens;
  * Measures how repetitive a text is, without tokenizing it and without allocating per word: (1)
  * long runs that repeat a short unit ({@code aaaa…}, {@code abcabc…}) and (2) the share of word
  * trigrams that are repeats ({@code the the the …}, a sentence pasted a thousand times). Ordinary
- * prose repeats few trigrams; a flood repeats almost all of them. Stateless.
+ * prose repeats few trigrams; a flood repeats almost all of them. Stateless but for a reused
+ * per-thread table; thread-safe.
  */
 final class FloodAnalysis {
   private FloodAnalysis() {}
@@ -20,6 +21,13 @@ final class FloodAnalysis {
 
   /** Fewest word trigrams before the trigram measure says anything. */
   static final int MIN_TRIGRAMS = 64;
+
+  /**
+   * Per-thread trigram table, sized for {@link #MAX_SAMPLE} chars (64 KB per thread), reused so
+   * that a scan allocates nothing.
+   */
+  private static final ThreadLocal<int[]> TABLES =
+      ThreadLocal.withInitial(() -> new int[Integer.highestOneBit((MAX_SAMPLE / 10 + 8) * 2) * 2]);
 
   /** Share of repeated trigrams from which a text counts as flooding. */
   static final double REPEAT_SHARE = 0.8;
@@ -119,8 +127,10 @@ final class FloodAnalysis {
     // a flood has at most n/10 distinct trigrams; size the table for that and stop beyond it.
     // 32-bit keys: a collision among a few thousand trigrams is rare and only nudges the share.
     int limit = n / 10 + 8;
-    int[] table = new int[Integer.highestOneBit(limit * 2) * 2];
-    int mask = table.length - 1;
+    int size = Integer.highestOneBit(limit * 2) * 2;
+    int[] table = TABLES.get();
+    java.util.Arrays.fill(table, 0, size, 0);
+    int mask = size - 1;
     int distinct = 0;
     int total = 0;
     long w1 = 0;

@@ -131,43 +131,91 @@ final class TokenCounter {
         return 1;
       }
     }
-    int total = 0;
-    int prevLast = -1;
-    int seenLeft = -1;
-    int seenRight = -1;
-    for (int pos = start; pos < end; ) {
-      int cut = Math.min(end, pos + CHUNK);
-      if (cut < end && Character.isHighSurrogate(t.charAt(cut - 1))) {
-        cut--; // keep a surrogate pair in one chunk
-      }
-      int h = PieceCache.hash(t, pos, cut, true);
-      PieceCache.Entry e = cache.get(t, pos, cut, h, true);
-      int count;
-      int first;
-      int last;
-      if (e != null) {
-        count = e.count;
-        first = e.first;
-        last = e.last;
-      } else {
-        int bytes = utf8(t, pos, cut, s);
-        count = encoder.merge(s.bytes, 0, bytes, s);
-        first = s.first;
-        last = s.last;
-        cache.put(t, pos, cut, h, true, count, first, last);
-      }
-      if (prevLast >= 0 && !(prevLast == seenLeft && first == seenRight)) {
-        if (!encoder.compatible(prevLast, first, s)) {
-          return mergeWhole(t, start, end, s);
+    int total = 0; // tokens of the chunks accepted so far, a valid encoding of t[start, a)
+    int before = -1; // the last of those tokens
+    int a = start;
+    while (a < end) {
+      boolean accepted = false;
+      for (int shift = 0; shift < SHIFTS && !accepted; shift++) {
+        int c = cut(t, a, end, CHUNK - shift);
+        long chunk = chunk(t, a, c, s);
+        if (before >= 0 && !seamHolds(before, first(chunk), s)) {
+          continue;
         }
-        seenLeft = prevLast; // a flood meets the same seam again and again
-        seenRight = first;
+        if (c == end) {
+          return total + countOf(chunk);
+        }
+        // Choose this cut only if the next chunk can join it; the join itself is checked above.
+        long following = chunk(t, c, cut(t, c, end, CHUNK), s);
+        if (seamHolds(last(chunk), first(following), s)) {
+          total += countOf(chunk);
+          before = last(chunk);
+          a = c;
+          accepted = true;
+        }
       }
-      total += count;
-      prevLast = last;
-      pos = cut;
+      if (!accepted) {
+        return mergeWhole(t, start, end, s);
+      }
     }
     return total;
+  }
+
+  /** Cuts tried at one chunk before the whole piece is merged at once. */
+  static final int SHIFTS = 8;
+
+  /**
+   * The end of a chunk of about {@code length} chars from {@code a}, not inside a surrogate pair.
+   */
+  private static int cut(String t, int a, int end, int length) {
+    int c = Math.min(end, a + length);
+    if (c < end && Character.isHighSurrogate(t.charAt(c - 1))) {
+      c--;
+    }
+    return c;
+  }
+
+  /** The merge-only result of {@code t[a, c)}, packed as count, first and last token. */
+  private long chunk(String t, int a, int c, BytePairEncoder.Scratch s) {
+    int h = PieceCache.hash(t, a, c, true);
+    PieceCache.Entry e = cache.get(t, a, c, h, true);
+    if (e != null) {
+      return pack(e.count, e.first, e.last);
+    }
+    int bytes = utf8(t, a, c, s);
+    int count = encoder.merge(s.bytes, 0, bytes, s);
+    cache.put(t, a, c, h, true, count, s.first, s.last);
+    return pack(count, s.first, s.last);
+  }
+
+  // count (up to 3 * CHUNK * 4 bytes, fits 12 bits), first and last token (ranks below 2^26)
+  private static long pack(int count, int first, int last) {
+    return ((long) count << 52) | ((long) first << 26) | last;
+  }
+
+  private static int countOf(long chunk) {
+    return (int) (chunk >>> 52);
+  }
+
+  private static int first(long chunk) {
+    return (int) ((chunk >>> 26) & 0x3ffffff);
+  }
+
+  private static int last(long chunk) {
+    return (int) (chunk & 0x3ffffff);
+  }
+
+  /** Whether tokens {@code left} and {@code right} are compatible, through a per-thread memo. */
+  private boolean seamHolds(int left, int right, BytePairEncoder.Scratch s) {
+    long key = ((long) left << 32) | right;
+    int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> 60);
+    if (s.seamKeys[slot] == key) {
+      return s.seamOk[slot];
+    }
+    boolean ok = encoder.compatible(left, right, s);
+    s.seamKeys[slot] = key;
+    s.seamOk[slot] = ok;
+    return ok;
   }
 
   private boolean mayBeOneToken(String t, int start, int end) {

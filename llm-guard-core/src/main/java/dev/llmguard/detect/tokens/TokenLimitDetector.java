@@ -1,6 +1,5 @@
 package dev.llmguard.detect.tokens;
 
-import com.knuddels.jtokkit.api.Encoding;
 import dev.llmguard.spi.Category;
 import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
@@ -12,17 +11,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Guards the context window: counts the prompt's tokens with a real BPE tokenizer ({@code
- * cl100k_base} or {@code o200k_base}, via jtokkit) against a limit, and detects flooding — one
- * char, token or short phrase repeated to exhaust the context — from how repetitive the text is.
- * Both findings have category {@link Category#UNBOUNDED_CONSUMPTION}.
+ * Guards the context window: counts the prompt's tokens as a real BPE tokenizer does ({@code
+ * cl100k_base} or {@code o200k_base}, exactly as jtokkit's {@code countTokensOrdinary}, through
+ * {@link TokenCounter}) against a limit, and detects flooding — one char, token or short phrase
+ * repeated to exhaust the context — from how repetitive the text is. Both findings have category
+ * {@link Category#UNBOUNDED_CONSUMPTION}.
  *
  * <p>Cost stays bounded: a text whose UTF-8 length cannot exceed the limit is never tokenized (a
  * token covers at least one byte); a text with more words than the limit is over it without
  * tokenizing ({@link #pieceLowerBound}), and its reported count ({@code ~N}) is extrapolated from
- * {@value #SAMPLES} short samples; otherwise tokenization stops one token past the limit. Flooding
- * analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Immutable and thread-safe
- * (jtokkit encodings are).
+ * {@value #SAMPLES} short samples; otherwise counting stops at the first piece that takes the count
+ * past the limit (the count is then reported as {@code ~N}, extrapolated), and a text counted to
+ * its end reports its exact count. Flooding analysis looks at no more than {@value
+ * FloodAnalysis#MAX_SAMPLE} chars. Allocates nothing while scanning once warm, except the findings
+ * it returns. Immutable and thread-safe.
  */
 public final class TokenLimitDetector implements Detector {
   /** The detector id, {@value}. */
@@ -30,13 +32,14 @@ public final class TokenLimitDetector implements Detector {
 
   private static final Set<Phase> PHASES = Set.of(Phase.PROMPT);
 
-  private final Encoding encoding;
+  private final TokenCounter counter;
   private final int maxTokens;
   private final boolean floodDetection;
   private final int floodMinChars;
 
-  TokenLimitDetector(Encoding encoding, int maxTokens, boolean floodDetection, int floodMinChars) {
-    this.encoding = encoding;
+  TokenLimitDetector(
+      TokenCounter counter, int maxTokens, boolean floodDetection, int floodMinChars) {
+    this.counter = counter;
     this.maxTokens = maxTokens;
     this.floodDetection = floodDetection;
     this.floodMinChars = floodMinChars;
@@ -96,16 +99,7 @@ public final class TokenLimitDetector implements Detector {
         .toPlainString();
   }
 
-  /** No token of the supported encodings covers more chars than this, in practice. */
-  static final int MAX_CHARS_PER_TOKEN = 64;
-
-  /** Chars tokenized per call; BPE on one giant word is slow, so no call sees more. */
-  static final int CHUNK = 2048;
-
-  /** Chunk length inside one giant word (a flood of one char, a base64 blob). */
-  static final int HARD_CHUNK = 64;
-
-  /** Texts up to this many chars over the limit are counted exactly, whatever the bounds say. */
+  /** Texts up to this many chars over the limit are counted, whatever the bounds say. */
   static final int SAMPLE_CHARS = 1024;
 
   private Finding limit(String t) {
@@ -118,43 +112,17 @@ public final class TokenLimitDetector implements Detector {
       long estimate = Math.max(maxTokens + 1L, estimate(t));
       return over(estimate, "~" + estimate);
     }
-    // Count chunk by chunk and stop as soon as the limit is passed; never look further than a
-    // prefix that must exceed the limit if the text does.
-    int cap = (int) Math.min(n, (maxTokens + 1L) * MAX_CHARS_PER_TOKEN);
-    long count = 0;
-    int pos = 0;
-    int searchedTo = 0; // no word boundary to cut at before this index
-    int prevStart = -1; // the previous chunk, whose count is reused when a flood repeats it
-    int prevLen = 0;
-    long prevCount = 0;
-    while (pos < cap && count <= maxTokens) {
-      int limit = Math.min(cap, pos + CHUNK);
-      int end;
-      if (pos + HARD_CHUNK < searchedTo) {
-        end = hardCut(t, pos, limit);
-      } else {
-        end = chunkEnd(t, pos, limit);
-        if (end - pos <= HARD_CHUNK && end < t.length()) {
-          searchedTo = limit;
-        }
-      }
-      int len = end - pos;
-      if (len == prevLen && t.regionMatches(pos, t, prevStart, len)) {
-        count += prevCount;
-      } else {
-        prevCount = encoding.countTokensOrdinary(wellFormed(t.substring(pos, end)));
-        prevStart = pos;
-        prevLen = len;
-        count += prevCount;
-      }
-      pos = end;
-    }
-    boolean exact = pos == n;
-    long estimate = exact ? count : Math.round(count * (n / (double) pos));
-    if (count <= maxTokens && (exact || estimate <= maxTokens)) {
+    long counted = counter.countUntil(t, 0, n, maxTokens);
+    long count = TokenCounter.count(counted);
+    int reached = TokenCounter.index(counted);
+    if (count <= maxTokens) {
       return null;
     }
-    return over(Math.max(count, estimate), exact ? Long.toString(count) : "~" + estimate);
+    if (reached == n) {
+      return over(count, Long.toString(count));
+    }
+    long estimate = Math.max(count, Math.round(count * (n / (double) reached)));
+    return over(estimate, "~" + estimate);
   }
 
   /** Samples counted to estimate a long text's tokens, spread evenly over it. */
@@ -176,7 +144,7 @@ public final class TokenLimitDetector implements Detector {
       if (end - from > 2 * piece) {
         end = to; // no word start nearby: cut inside the word
       }
-      tokens += encoding.countTokensOrdinary(wellFormed(t.substring(from, end)));
+      tokens += TokenCounter.count(counter.countUntil(t, from, end, Integer.MAX_VALUE));
       chars += end - from;
     }
     return chars == 0 ? 0 : Math.round(tokens * (n / (double) chars));
@@ -203,9 +171,9 @@ public final class TokenLimitDetector implements Detector {
     return Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
         .score(score)
         .confidence(Confidence.HIGH)
-        .message("prompt exceeds " + maxTokens + " tokens (" + encoding.getName() + ")")
+        .message("prompt exceeds " + maxTokens + " tokens (" + counter.name() + ")")
         .metadata("kind", "token-limit")
-        .metadata("encoding", encoding.getName())
+        .metadata("encoding", counter.name())
         .metadata("max_tokens", Integer.toString(maxTokens))
         .metadata("tokens", reported)
         .build();
@@ -323,31 +291,6 @@ public final class TokenLimitDetector implements Detector {
   }
 
   /**
-   * Where to end the chunk that starts at {@code pos}: just before a space that starts a new word
-   * (the tokenizers' pre-tokenizers split there too, so chunk counts add up exactly), or, inside a
-   * giant word, after {@value #HARD_CHUNK} chars (then the count may be off by a token per cut).
-   */
-  static int chunkEnd(String t, int pos, int limit) {
-    if (limit >= t.length()) {
-      return t.length();
-    }
-    for (int k = limit - 1; k > pos + CHUNK / 2; k--) {
-      if (t.charAt(k) == ' '
-          && !Character.isWhitespace(t.charAt(k - 1))
-          && Character.isLetter(t.charAt(k + 1))) {
-        return k;
-      }
-    }
-    return hardCut(t, pos, limit);
-  }
-
-  /** No word boundary: BPE cost grows with the square of a piece's length, so cut short. */
-  private static int hardCut(String t, int pos, int limit) {
-    int hard = Math.min(limit, pos + HARD_CHUNK);
-    return hard < t.length() && Character.isHighSurrogate(t.charAt(hard - 1)) ? hard - 1 : hard;
-  }
-
-  /**
    * UTF-8 length of {@code s}, or any value above {@code stopAbove} once it is exceeded, or an
    * upper bound of it that is at most {@code stopAbove}.
    */
@@ -367,7 +310,10 @@ public final class TokenLimitDetector implements Detector {
     return bytes;
   }
 
-  /** The tokenizer needs valid UTF-16: a lone surrogate becomes U+FFFD (one char for one). */
+  /**
+   * {@code s} with each lone surrogate replaced by U+FFFD (one char for one), which is how the
+   * counter reads it (jtokkit needs valid UTF-16).
+   */
   static String wellFormed(String s) {
     char[] fixed = null;
     int n = s.length();
