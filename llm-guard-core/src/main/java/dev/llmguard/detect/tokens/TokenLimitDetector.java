@@ -102,12 +102,21 @@ public final class TokenLimitDetector implements Detector {
   /** Texts up to this many chars over the limit are counted, whatever the bounds say. */
   static final int SAMPLE_CHARS = 1024;
 
+  /**
+   * The word lower bound is tried only on texts longer than this many chars per allowed token:
+   * shorter prose is almost always within the limit, and counting it exactly costs little more than
+   * the bound would.
+   */
+  static final int BOUND_CHARS_PER_TOKEN = 4;
+
   private Finding limit(String t) {
     if (utf8Length(t, maxTokens) <= maxTokens) {
       return null; // a token covers at least one UTF-8 byte, so the text fits
     }
     int n = t.length();
-    if (n > SAMPLE_CHARS && pieceLowerBound(t, maxTokens) > maxTokens) {
+    if (n > SAMPLE_CHARS
+        && n > BOUND_CHARS_PER_TOKEN * (long) maxTokens
+        && pieceLowerBound(t, maxTokens) > maxTokens) {
       // Proven over the limit without BPE; the figure reported is extrapolated from samples.
       long estimate = Math.max(maxTokens + 1L, estimate(t));
       return over(estimate, "~" + estimate);
