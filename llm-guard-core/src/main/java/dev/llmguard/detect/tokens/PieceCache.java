@@ -49,10 +49,22 @@ final class PieceCache {
 
   /** The hash of {@code t[start, end)} as a whole piece ({@code chunk == false}) or as a chunk. */
   static int hash(String t, int start, int end, boolean chunk) {
-    int h = chunk ? 0x5bd1e995 : 0;
-    for (int i = start; i < end; i++) {
-      h = 31 * h + t.charAt(i);
+    // four independent lanes, so that a long key is not one chain of dependent multiplications
+    int h0 = chunk ? 0x5bd1e995 : 0;
+    int h1 = end - start;
+    int h2 = 0;
+    int h3 = 0;
+    int i = start;
+    for (; i + 4 <= end; i += 4) {
+      h0 = 31 * h0 + t.charAt(i);
+      h1 = 31 * h1 + t.charAt(i + 1);
+      h2 = 31 * h2 + t.charAt(i + 2);
+      h3 = 31 * h3 + t.charAt(i + 3);
     }
+    for (; i < end; i++) {
+      h0 = 31 * h0 + t.charAt(i);
+    }
+    int h = h0 * 0x01000193 + h1 * 0x2c1b3c6d + h2 * 0x297a2d39 + h3;
     h ^= h >>> 16;
     h *= 0x85ebca6b;
     return h ^ (h >>> 13);

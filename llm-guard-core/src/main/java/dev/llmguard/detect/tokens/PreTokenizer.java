@@ -26,6 +26,67 @@ abstract class PreTokenizer {
    */
   abstract int next(String t, int i, int end);
 
+  /**
+   * The end of the piece at {@code i} if it is a word of ASCII letters, with or without one ASCII
+   * char before it, that ends before an ASCII char other than an apostrophe (the common piece of
+   * English prose, found here in one tight loop); otherwise -1, and {@link #next} decides.
+   */
+  abstract int asciiWord(String t, int i, int end);
+
+  static final byte A_UPPER = 1;
+  static final byte A_LOWER = 2;
+  static final byte A_PREFIX = 4; // ASCII, not letter, digit, \r or \n, not the apostrophe
+
+  /** Classes of ASCII chars for {@link #asciiWord}. */
+  static final byte[] ASCII = new byte[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      if (c >= 'A' && c <= 'Z') {
+        ASCII[c] = A_UPPER;
+      } else if (c >= 'a' && c <= 'z') {
+        ASCII[c] = A_LOWER;
+      } else if (!(c >= '0' && c <= '9') && c != '\r' && c != '\n' && c != '\'') {
+        ASCII[c] = A_PREFIX;
+      }
+    }
+  }
+
+  /**
+   * Where the word of ASCII letters from {@code i} ends, given the classes allowed in it: {@code
+   * end} at the end of the text, -1 if it ends before a non-ASCII char or an apostrophe.
+   */
+  static int asciiRun(String t, int i, int end, int allowed) {
+    while (i < end) {
+      char c = t.charAt(i);
+      if (c >= 0x80 || c == '\'') {
+        return -1;
+      }
+      if ((ASCII[c] & allowed) == 0) {
+        return i;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /** The index after the optional ASCII prefix char of a word at {@code i}, or -1. */
+  static int asciiWordStart(String t, int i, int end) {
+    char c0 = t.charAt(i);
+    if (c0 >= 0x80) {
+      return -1;
+    }
+    int k0 = ASCII[c0];
+    if ((k0 & (A_UPPER | A_LOWER)) != 0) {
+      return i;
+    }
+    if (k0 != A_PREFIX || i + 1 >= end) {
+      return -1;
+    }
+    char c1 = t.charAt(i + 1);
+    return c1 < 0x80 && (ASCII[c1] & (A_UPPER | A_LOWER)) != 0 ? i + 1 : -1;
+  }
+
   // --- code point classes -------------------------------------------------------------------
 
   static final int LETTER = 1; // \p{L}
@@ -133,6 +194,14 @@ abstract class PreTokenizer {
   /** The end of the maximal run of code points of class {@code cls} from {@code i}. */
   static int run(String t, int i, int end, int cls) {
     while (i < end) {
+      char c = t.charAt(i);
+      if ((BMP[c] & cls) != 0) {
+        i++; // the common case; a surrogate has no class in the table
+        continue;
+      }
+      if (!Character.isSurrogate(c)) {
+        break;
+      }
       int cp = codePoint(t, i, end);
       if ((classes(cp) & cls) == 0) {
         break;
@@ -167,6 +236,12 @@ abstract class PreTokenizer {
   }
 
   private static final class Cl100k extends PreTokenizer {
+    @Override
+    int asciiWord(String t, int i, int end) {
+      int p = asciiWordStart(t, i, end);
+      return p < 0 ? -1 : asciiRun(t, p, end, A_UPPER | A_LOWER);
+    }
+
     @Override
     int next(String t, int i, int end) {
       int c0 = codePoint(t, i, end);
@@ -221,6 +296,14 @@ abstract class PreTokenizer {
   /** The end of the run of {@code [^\s\p{L}\p{N}]} from {@code i}. */
   static int runPunct(String t, int i, int end) {
     while (i < end) {
+      char c = t.charAt(i);
+      if (c < 0x80) {
+        if ((BMP[c] & (SPACE | LETTER | NUMBER)) != 0) {
+          break;
+        }
+        i++;
+        continue;
+      }
       int cp = codePoint(t, i, end);
       if (!isPunct(cp)) {
         break;
@@ -231,6 +314,17 @@ abstract class PreTokenizer {
   }
 
   private static final class O200k extends PreTokenizer {
+    @Override
+    int asciiWord(String t, int i, int end) {
+      // In ASCII, [upper]*[lower]+ or else [upper]+[lower]* is upper letters then lower ones.
+      int p = asciiWordStart(t, i, end);
+      if (p < 0) {
+        return -1;
+      }
+      int e = asciiRun(t, p, end, A_UPPER);
+      return e < 0 ? -1 : asciiRun(t, e, end, A_LOWER);
+    }
+
     @Override
     int next(String t, int i, int end) {
       int c0 = codePoint(t, i, end);

@@ -14,9 +14,10 @@ import java.util.Locale;
  * otherwise the whole piece is merged with the O(n log n) heap. A flood of one repeated unit thus
  * costs about as much as hashing it.
  *
- * <p>Memory: the rank tables (about 2 MB / 4 MB), a cache of at most about 3 MB per encoding, and
- * per thread a scratch area of a few KB (grown for long pieces up to 64 KB, beyond that freed after
- * the call). Thread-safe; one instance per encoding, loaded on first use.
+ * <p>Memory: the rank tables (about 2 MB / 4 MB), a cache of at most about 3 MB per encoding plus
+ * {@link ShortPieces} (256 KB), and per thread a scratch area of a few KB (grown for long pieces up
+ * to 64 KB, beyond that freed after the call). Thread-safe; one instance per encoding, loaded on
+ * first use.
  */
 final class TokenCounter {
   /** Length in chars of the chunks a long piece is merged in. */
@@ -34,6 +35,7 @@ final class TokenCounter {
   private final PreTokenizer splitter;
   private final BytePairEncoder encoder;
   private final PieceCache cache = new PieceCache();
+  private final ShortPieces shortPieces = new ShortPieces();
   private final ThreadLocal<BytePairEncoder.Scratch> scratch;
 
   private TokenCounter(String name, PreTokenizer splitter) {
@@ -87,7 +89,10 @@ final class TokenCounter {
     int i = from;
     try {
       while (i < to && count <= stopAbove) {
-        int end = splitter.next(t, i, to);
+        int end = splitter.asciiWord(t, i, to);
+        if (end < 0) {
+          end = splitter.next(t, i, to);
+        }
         count += pieceTokens(t, i, end, s);
         i = end;
       }
@@ -109,6 +114,17 @@ final class TokenCounter {
     int len = end - start;
     if (len == 1 && t.charAt(start) < 0x80) {
       return 1; // every byte is a token
+    }
+    if (len <= ShortPieces.MAX_CHARS) {
+      long key = ShortPieces.key(t, start, end);
+      if (key != ShortPieces.NO_KEY) {
+        int n = shortPieces.get(key);
+        if (n < 0) {
+          n = encoder.countPiece(s.bytes, 0, utf8(t, start, end, s), s);
+          shortPieces.put(key, n);
+        }
+        return n;
+      }
     }
     if (len > CHUNK) {
       return longPiece(t, start, end, s);
@@ -134,11 +150,20 @@ final class TokenCounter {
     int total = 0; // tokens of the chunks accepted so far, a valid encoding of t[start, a)
     int before = -1; // the last of those tokens
     int a = start;
+    // the chunk looked at last, reused when the next one has the same range or the same chars
+    int seenFrom = -1;
+    int seenTo = -1;
+    long seen = 0;
     while (a < end) {
       boolean accepted = false;
       for (int shift = 0; shift < SHIFTS && !accepted; shift++) {
         int c = cut(t, a, end, CHUNK - shift);
-        long chunk = chunk(t, a, c, s);
+        long chunk;
+        if (a == seenFrom && c == seenTo) {
+          chunk = seen;
+        } else {
+          chunk = chunk(t, a, c, s);
+        }
         if (before >= 0 && !seamHolds(before, first(chunk), s)) {
           continue;
         }
@@ -146,7 +171,16 @@ final class TokenCounter {
           return total + countOf(chunk);
         }
         // Choose this cut only if the next chunk can join it; the join itself is checked above.
-        long following = chunk(t, c, cut(t, c, end, CHUNK), s);
+        int d = cut(t, c, end, CHUNK);
+        long following;
+        if (d - c == c - a && t.regionMatches(c, t, a, c - a)) {
+          following = chunk; // a flood: the next chunk repeats this one
+        } else {
+          following = chunk(t, c, d, s);
+        }
+        seenFrom = c;
+        seenTo = d;
+        seen = following;
         if (seamHolds(last(chunk), first(following), s)) {
           total += countOf(chunk);
           before = last(chunk);
