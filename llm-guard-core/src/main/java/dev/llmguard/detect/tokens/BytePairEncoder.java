@@ -228,6 +228,7 @@ final class BytePairEncoder {
     int[] pairRank = new int[0];
     long[] heap = new long[0];
     final long[] seamKeys = new long[16];
+    final long[] key = new long[2];
     final boolean[] seamOk = new boolean[16];
 
     Scratch(int maxTokenLength) {

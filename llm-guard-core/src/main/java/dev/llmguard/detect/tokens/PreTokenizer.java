@@ -29,9 +29,65 @@ abstract class PreTokenizer {
   /**
    * The end of the piece at {@code i} if it is a word of ASCII letters, with or without one ASCII
    * char before it, that ends before an ASCII char other than an apostrophe (the common piece of
-   * English prose, found here in one tight loop); otherwise -1, and {@link #next} decides.
+   * English prose, found here in one tight loop); otherwise -1, and {@link #next} decides. Packs
+   * the piece's first 16 chars into {@code key[0]} (chars 1 to 8) and {@code key[1]} (9 to 16), 8
+   * bits each, as {@link ShortPieces} and {@link MediumPieces} key them.
    */
-  abstract int asciiWord(String t, int i, int end);
+  final int asciiWord(String t, int i, int end, long[] key) {
+    char c0 = t.charAt(i);
+    if (c0 >= 0x80) {
+      return -1;
+    }
+    int k0 = ASCII[c0];
+    int p; // where the letters start
+    if ((k0 & (A_UPPER | A_LOWER)) != 0) {
+      p = i;
+    } else if (k0 == A_PREFIX && i + 1 < end) {
+      char c1 = t.charAt(i + 1);
+      if (c1 >= 0x80 || (ASCII[c1] & (A_UPPER | A_LOWER)) == 0) {
+        return -1;
+      }
+      p = i + 1;
+    } else {
+      return -1;
+    }
+    long high = p > i ? c0 : 0;
+    long low = 0;
+    int n = p - i;
+    int allowed = A_UPPER | A_LOWER;
+    int j = p;
+    for (; j < end; j++, n++) {
+      char c = t.charAt(j);
+      int k = c < 0x80 ? ASCII[c] : 0;
+      if ((k & allowed) == 0) {
+        if (c >= 0x80 || c == '\'') {
+          return -1;
+        }
+        break;
+      }
+      if (caseSplit && k == A_LOWER) {
+        allowed = A_LOWER; // o200k: upper letters, then lower ones
+      }
+      if (n < 8) {
+        high = (high << 8) | c;
+      } else if (n < 16) {
+        low = (low << 8) | c;
+      }
+    }
+    key[0] = high;
+    key[1] = low;
+    return j;
+  }
+
+  /**
+   * Whether a word is upper letters then lower ones: in ASCII, {@code o200k_base}'s {@code
+   * [upper]*[lower]+} or else {@code [upper]+[lower]*}; {@code cl100k_base} takes any letters.
+   */
+  private final boolean caseSplit;
+
+  PreTokenizer(boolean caseSplit) {
+    this.caseSplit = caseSplit;
+  }
 
   static final byte A_UPPER = 1;
   static final byte A_LOWER = 2;
@@ -50,41 +106,6 @@ abstract class PreTokenizer {
         ASCII[c] = A_PREFIX;
       }
     }
-  }
-
-  /**
-   * Where the word of ASCII letters from {@code i} ends, given the classes allowed in it: {@code
-   * end} at the end of the text, -1 if it ends before a non-ASCII char or an apostrophe.
-   */
-  static int asciiRun(String t, int i, int end, int allowed) {
-    while (i < end) {
-      char c = t.charAt(i);
-      if (c >= 0x80 || c == '\'') {
-        return -1;
-      }
-      if ((ASCII[c] & allowed) == 0) {
-        return i;
-      }
-      i++;
-    }
-    return i;
-  }
-
-  /** The index after the optional ASCII prefix char of a word at {@code i}, or -1. */
-  static int asciiWordStart(String t, int i, int end) {
-    char c0 = t.charAt(i);
-    if (c0 >= 0x80) {
-      return -1;
-    }
-    int k0 = ASCII[c0];
-    if ((k0 & (A_UPPER | A_LOWER)) != 0) {
-      return i;
-    }
-    if (k0 != A_PREFIX || i + 1 >= end) {
-      return -1;
-    }
-    char c1 = t.charAt(i + 1);
-    return c1 < 0x80 && (ASCII[c1] & (A_UPPER | A_LOWER)) != 0 ? i + 1 : -1;
   }
 
   // --- code point classes -------------------------------------------------------------------
@@ -236,10 +257,8 @@ abstract class PreTokenizer {
   }
 
   private static final class Cl100k extends PreTokenizer {
-    @Override
-    int asciiWord(String t, int i, int end) {
-      int p = asciiWordStart(t, i, end);
-      return p < 0 ? -1 : asciiRun(t, p, end, A_UPPER | A_LOWER);
+    Cl100k() {
+      super(false);
     }
 
     @Override
@@ -314,15 +333,8 @@ abstract class PreTokenizer {
   }
 
   private static final class O200k extends PreTokenizer {
-    @Override
-    int asciiWord(String t, int i, int end) {
-      // In ASCII, [upper]*[lower]+ or else [upper]+[lower]* is upper letters then lower ones.
-      int p = asciiWordStart(t, i, end);
-      if (p < 0) {
-        return -1;
-      }
-      int e = asciiRun(t, p, end, A_UPPER);
-      return e < 0 ? -1 : asciiRun(t, e, end, A_LOWER);
+    O200k() {
+      super(true);
     }
 
     @Override

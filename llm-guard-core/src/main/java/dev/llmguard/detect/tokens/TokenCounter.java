@@ -15,9 +15,9 @@ import java.util.Locale;
  * costs about as much as hashing it.
  *
  * <p>Memory: the rank tables (about 2 MB / 4 MB), a cache of at most about 3 MB per encoding plus
- * {@link ShortPieces} (256 KB), and per thread a scratch area of a few KB (grown for long pieces up
- * to 64 KB, beyond that freed after the call). Thread-safe; one instance per encoding, loaded on
- * first use.
+ * {@link ShortPieces} (256 KB) and {@link MediumPieces} (0.8 MB), and per thread a scratch area of
+ * a few KB (grown for long pieces up to 64 KB, beyond that freed after the call). Thread-safe; one
+ * instance per encoding, loaded on first use.
  */
 final class TokenCounter {
   /** Length in chars of the chunks a long piece is merged in. */
@@ -36,6 +36,7 @@ final class TokenCounter {
   private final BytePairEncoder encoder;
   private final PieceCache cache = new PieceCache();
   private final ShortPieces shortPieces = new ShortPieces();
+  private final MediumPieces mediumPieces = new MediumPieces();
   private final ThreadLocal<BytePairEncoder.Scratch> scratch;
 
   private TokenCounter(String name, PreTokenizer splitter) {
@@ -89,11 +90,13 @@ final class TokenCounter {
     int i = from;
     try {
       while (i < to && count <= stopAbove) {
-        int end = splitter.asciiWord(t, i, to);
-        if (end < 0) {
+        int end = splitter.asciiWord(t, i, to, s.key);
+        if (end >= 0) {
+          count += asciiWordTokens(t, i, end, s);
+        } else {
           end = splitter.next(t, i, to);
+          count += pieceTokens(t, i, end, s);
         }
-        count += pieceTokens(t, i, end, s);
         i = end;
       }
     } finally {
@@ -110,6 +113,32 @@ final class TokenCounter {
     return (int) (packed >>> 32);
   }
 
+  /** Tokens of a piece found by {@link PreTokenizer#asciiWord}, its key in {@code s.key}. */
+  private int asciiWordTokens(String t, int start, int end, BytePairEncoder.Scratch s) {
+    int len = end - start;
+    if (len == 1) {
+      return 1;
+    }
+    int n;
+    if (len <= ShortPieces.MAX_CHARS) {
+      long key = s.key[0] | ((long) len << 56);
+      n = shortPieces.get(key);
+      if (n < 0) {
+        n = encoder.countPiece(s.bytes, 0, utf8(t, start, end, s), s);
+        shortPieces.put(key, n);
+      }
+    } else if (len <= MediumPieces.MAX_CHARS) {
+      n = mediumPieces.get(s.key[0], s.key[1], len);
+      if (n < 0) {
+        n = encoder.countPiece(s.bytes, 0, utf8(t, start, end, s), s);
+        mediumPieces.put(s.key[0], s.key[1], len, n);
+      }
+    } else {
+      n = pieceTokens(t, start, end, s);
+    }
+    return n;
+  }
+
   private int pieceTokens(String t, int start, int end, BytePairEncoder.Scratch s) {
     int len = end - start;
     if (len == 1 && t.charAt(start) < 0x80) {
@@ -122,6 +151,18 @@ final class TokenCounter {
         if (n < 0) {
           n = encoder.countPiece(s.bytes, 0, utf8(t, start, end, s), s);
           shortPieces.put(key, n);
+        }
+        return n;
+      }
+    }
+    if (len >= MediumPieces.MIN_CHARS && len <= MediumPieces.MAX_CHARS) {
+      long high = MediumPieces.high(t, start);
+      long low = high == 0 ? -1 : MediumPieces.low(t, start, end);
+      if (low != -1) {
+        int n = mediumPieces.get(high, low, len);
+        if (n < 0) {
+          n = encoder.countPiece(s.bytes, 0, utf8(t, start, end, s), s);
+          mediumPieces.put(high, low, len, n);
         }
         return n;
       }

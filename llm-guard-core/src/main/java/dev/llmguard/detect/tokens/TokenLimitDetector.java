@@ -309,6 +309,9 @@ public final class TokenLimitDetector implements Detector {
     if (3L * n <= stopAbove) {
       return 3L * n; // no char takes more than 3 bytes (a surrogate pair takes 4 for 2 chars)
     }
+    if (n > stopAbove) {
+      return n; // and none takes less than one
+    }
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
