@@ -32,7 +32,8 @@ final class FloodAnalysis {
   /** Share of repeated trigrams from which a text counts as flooding. */
   static final double REPEAT_SHARE = 0.8;
 
-  record Result(double score, int start, int end, double share, String reason) {}
+  /** A flood: its score, span, share of repeats and the finding's message. */
+  record Result(double score, int start, int end, double share, String message) {}
 
   static Result analyse(String t) {
     int n = Math.min(t.length(), MAX_SAMPLE);
@@ -96,7 +97,7 @@ final class FloodAnalysis {
         bestStart,
         bestEnd,
         share,
-        "a " + bestPeriod + "-char unit repeated over " + len + " chars");
+        "repetitive flooding: a " + bestPeriod + "-char unit repeated over " + len + " chars");
   }
 
   /** The smallest period with which the {@value #PROBE_LEN} chars at {@code c} repeat, or 0. */
@@ -194,7 +195,8 @@ final class FloodAnalysis {
         0,
         t.length(),
         repeated,
-        TokenLimitDetector.decimals(repeated * 100, 0)
+        "repetitive flooding: "
+            + TokenLimitDetector.decimals(repeated * 100, 0)
             + "% of "
             + total
             + " word trigrams are repeats");

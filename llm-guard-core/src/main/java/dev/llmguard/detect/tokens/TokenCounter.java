@@ -213,12 +213,9 @@ final class TokenCounter {
         }
         // Choose this cut only if the next chunk can join it; the join itself is checked above.
         int d = cut(t, c, end, CHUNK);
-        long following;
-        if (d - c == c - a && t.regionMatches(c, t, a, c - a)) {
-          following = chunk; // a flood: the next chunk repeats this one
-        } else {
-          following = chunk(t, c, d, s);
-        }
+        int length = c - a;
+        boolean repeats = d - c == length && t.regionMatches(c, t, a, length);
+        long following = repeats ? chunk : chunk(t, c, d, s); // a flood repeats the chunk
         seenFrom = c;
         seenTo = d;
         seen = following;
@@ -227,6 +224,13 @@ final class TokenCounter {
           before = last(chunk);
           a = c;
           accepted = true;
+          if (repeats) {
+            // every further copy of the chunk joins the one before at the same seam
+            while (a + length <= end && t.regionMatches(a, t, a - length, length)) {
+              total += countOf(chunk);
+              a += length;
+            }
+          }
         }
       }
       if (!accepted) {

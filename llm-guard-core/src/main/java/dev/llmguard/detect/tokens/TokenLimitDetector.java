@@ -6,7 +6,6 @@ import dev.llmguard.spi.Detector;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -36,6 +35,8 @@ public final class TokenLimitDetector implements Detector {
   private final int maxTokens;
   private final boolean floodDetection;
   private final int floodMinChars;
+  private final String overMessage; // built once: a scan allocates little more than its findings
+  private final String maxTokensText;
 
   TokenLimitDetector(
       TokenCounter counter, int maxTokens, boolean floodDetection, int floodMinChars) {
@@ -43,6 +44,8 @@ public final class TokenLimitDetector implements Detector {
     this.maxTokens = maxTokens;
     this.floodDetection = floodDetection;
     this.floodMinChars = floodMinChars;
+    this.overMessage = "prompt exceeds " + maxTokens + " tokens (" + counter.name() + ")";
+    this.maxTokensText = Integer.toString(maxTokens);
   }
 
   @Override
@@ -66,26 +69,27 @@ public final class TokenLimitDetector implements Detector {
     if (t.isEmpty()) {
       return List.of();
     }
-    List<Finding> out = new ArrayList<>(2);
     Finding limit = limit(t);
-    if (limit != null) {
-      out.add(limit);
+    Finding flood = floodDetection && t.length() >= floodMinChars ? flood(t) : null;
+    if (limit == null) {
+      return flood == null ? List.of() : List.of(flood);
     }
-    if (floodDetection && t.length() >= floodMinChars) {
-      FloodAnalysis.Result flood = FloodAnalysis.analyse(t);
-      if (flood != null) {
-        out.add(
-            Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
-                .score(flood.score())
-                .confidence(flood.score() >= 0.8 ? Confidence.HIGH : Confidence.MEDIUM)
-                .span(flood.start(), flood.end())
-                .message("repetitive flooding: " + flood.reason())
-                .metadata("kind", "flooding")
-                .metadata("repeated_share", decimals(flood.share(), 3))
-                .build());
-      }
+    return flood == null ? List.of(limit) : List.of(limit, flood);
+  }
+
+  private static Finding flood(String t) {
+    FloodAnalysis.Result flood = FloodAnalysis.analyse(t);
+    if (flood == null) {
+      return null;
     }
-    return out.isEmpty() ? List.of() : List.copyOf(out);
+    return Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
+        .score(flood.score())
+        .confidence(flood.score() >= 0.8 ? Confidence.HIGH : Confidence.MEDIUM)
+        .span(flood.start(), flood.end())
+        .message(flood.message())
+        .metadata("kind", "flooding")
+        .metadata("repeated_share", decimals(flood.share(), 3))
+        .build();
   }
 
   /**
@@ -94,6 +98,10 @@ public final class TokenLimitDetector implements Detector {
    * than the text).
    */
   static String decimals(double x, int places) {
+    if (places == 0 && x >= 0 && x < Long.MAX_VALUE) {
+      // a tie (k + 0.5) is exact in binary, so rounding the double is rounding its decimal form
+      return Long.toString(Math.round(x));
+    }
     return java.math.BigDecimal.valueOf(x)
         .setScale(places, java.math.RoundingMode.HALF_UP)
         .toPlainString();
@@ -180,10 +188,10 @@ public final class TokenLimitDetector implements Detector {
     return Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
         .score(score)
         .confidence(Confidence.HIGH)
-        .message("prompt exceeds " + maxTokens + " tokens (" + counter.name() + ")")
+        .message(overMessage)
         .metadata("kind", "token-limit")
         .metadata("encoding", counter.name())
-        .metadata("max_tokens", Integer.toString(maxTokens))
+        .metadata("max_tokens", maxTokensText)
         .metadata("tokens", reported)
         .build();
   }
