@@ -191,20 +191,20 @@ final class TokenCounter {
     int total = 0; // tokens of the chunks accepted so far, a valid encoding of t[start, a)
     int before = -1; // the last of those tokens
     int a = start;
-    // the chunk looked at last, reused when the next one has the same range or the same chars
+    // the same three before the last chunk accepted, to take it back
+    int backStart = -1;
+    int backTotal = 0;
+    int backBefore = -1;
+    int span = CHUNK;
+    // the chunk looked at last, reused when the next one has the same range
     int seenFrom = -1;
     int seenTo = -1;
     long seen = 0;
     while (a < end) {
       boolean accepted = false;
       for (int shift = 0; shift < SHIFTS && !accepted; shift++) {
-        int c = cut(t, a, end, CHUNK - shift);
-        long chunk;
-        if (a == seenFrom && c == seenTo) {
-          chunk = seen;
-        } else {
-          chunk = chunk(t, a, c, s);
-        }
+        int c = cut(t, a, end, span - shift);
+        long chunk = a == seenFrom && c == seenTo ? seen : chunk(t, a, c, s);
         if (before >= 0 && !seamHolds(before, first(chunk), s)) {
           continue;
         }
@@ -212,28 +212,36 @@ final class TokenCounter {
           return total + countOf(chunk);
         }
         // Choose this cut only if the next chunk can join it; the join itself is checked above.
-        int d = cut(t, c, end, CHUNK);
         int length = c - a;
+        int d = cut(t, c, end, length);
         boolean repeats = d - c == length && t.regionMatches(c, t, a, length);
         long following = repeats ? chunk : chunk(t, c, d, s); // a flood repeats the chunk
         seenFrom = c;
         seenTo = d;
         seen = following;
         if (seamHolds(last(chunk), first(following), s)) {
-          total += countOf(chunk);
-          before = last(chunk);
-          a = c;
           accepted = true;
-          if (repeats) {
-            // every further copy of the chunk joins the one before at the same seam
-            while (a + length <= end && t.regionMatches(a, t, a - length, length)) {
-              total += countOf(chunk);
-              a += length;
-            }
-          }
+          do {
+            // with repeats, every further copy joins the one before at the same seam
+            backStart = a;
+            backTotal = total;
+            backBefore = before;
+            total += countOf(chunk);
+            before = last(chunk);
+            a += length;
+          } while (repeats && a + length <= end && t.regionMatches(a, t, a - length, length));
         }
       }
-      if (!accepted) {
+      if (accepted) {
+        span = CHUNK;
+      } else if (span == CHUNK && backStart >= 0) {
+        // no cut here joins the last chunk: take it back and cut their union instead
+        a = backStart;
+        total = backTotal;
+        before = backBefore;
+        backStart = -1;
+        span = 2 * CHUNK;
+      } else {
         return mergeWhole(t, start, end, s);
       }
     }
@@ -256,6 +264,10 @@ final class TokenCounter {
 
   /** The merge-only result of {@code t[a, c)}, packed as count, first and last token. */
   private long chunk(String t, int a, int c, BytePairEncoder.Scratch s) {
+    if (c - a > PieceCache.MAX_CHARS) {
+      int count = encoder.merge(s.bytes, 0, utf8(t, a, c, s), s);
+      return pack(count, s.first, s.last);
+    }
     int h = PieceCache.hash(t, a, c, true);
     PieceCache.Entry e = cache.get(t, a, c, h, true);
     if (e != null) {
@@ -267,7 +279,7 @@ final class TokenCounter {
     return pack(count, s.first, s.last);
   }
 
-  // count (up to 3 * CHUNK * 4 bytes, fits 12 bits), first and last token (ranks below 2^26)
+  // count (at most 6 * CHUNK bytes, fits 12 bits), first and last token (ranks below 2^26)
   private static long pack(int count, int first, int last) {
     return ((long) count << 52) | ((long) first << 26) | last;
   }

@@ -17,13 +17,14 @@ import java.util.Set;
  * {@link Category#UNBOUNDED_CONSUMPTION}.
  *
  * <p>Cost stays bounded: a text whose UTF-8 length cannot exceed the limit is never tokenized (a
- * token covers at least one byte); a text with more words than the limit is over it without
- * tokenizing ({@link #pieceLowerBound}), and its reported count ({@code ~N}) is extrapolated from
- * {@value #SAMPLES} short samples; otherwise counting stops at the first piece that takes the count
- * past the limit (the count is then reported as {@code ~N}, extrapolated), and a text counted to
- * its end reports its exact count. Flooding analysis looks at no more than {@value
- * FloodAnalysis#MAX_SAMPLE} chars. Allocates nothing while scanning once warm, except the findings
- * it returns. Immutable and thread-safe.
+ * token covers at least one byte); a very long text ({@value #BOUND_CHARS_PER_TOKEN} chars per
+ * allowed token) with more words than the limit is over it without tokenizing ({@link
+ * #pieceLowerBound}), and its reported count ({@code ~N}) is extrapolated from {@value #SAMPLES}
+ * short samples; otherwise counting stops at the first piece that takes the count past the limit.
+ * The count reported is then exact if at most {@value #SAMPLE_CHARS} chars were left (they are
+ * counted too), else the exact count so far plus an estimate of the rest from samples ({@code ~N}).
+ * Flooding analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Allocates
+ * nothing while scanning once warm, except the findings it returns. Immutable and thread-safe.
  */
 public final class TokenLimitDetector implements Detector {
   /** The detector id, {@value}. */
@@ -107,15 +108,15 @@ public final class TokenLimitDetector implements Detector {
         .toPlainString();
   }
 
-  /** Texts up to this many chars over the limit are counted, whatever the bounds say. */
+  /** Chars counted for an estimate; a rest this short is counted instead. */
   static final int SAMPLE_CHARS = 1024;
 
   /**
-   * The word lower bound is tried only on texts longer than this many chars per allowed token:
-   * shorter prose is almost always within the limit, and counting it exactly costs little more than
-   * the bound would.
+   * The word lower bound is tried only on texts longer than this many chars per allowed token.
+   * Counting stops at the first piece past the limit, so on shorter texts it costs about as much as
+   * the bound would, and it also settles the texts the bound cannot (floods of one giant word).
    */
-  static final int BOUND_CHARS_PER_TOKEN = 4;
+  static final int BOUND_CHARS_PER_TOKEN = 32;
 
   private Finding limit(String t) {
     if (utf8Length(t, maxTokens) <= maxTokens) {
@@ -126,7 +127,7 @@ public final class TokenLimitDetector implements Detector {
         && n > BOUND_CHARS_PER_TOKEN * (long) maxTokens
         && pieceLowerBound(t, maxTokens) > maxTokens) {
       // Proven over the limit without BPE; the figure reported is extrapolated from samples.
-      long estimate = Math.max(maxTokens + 1L, estimate(t));
+      long estimate = Math.max(maxTokens + 1L, estimate(t, 0));
       return over(estimate, "~" + estimate);
     }
     long counted = counter.countUntil(t, 0, n, maxTokens);
@@ -135,10 +136,12 @@ public final class TokenLimitDetector implements Detector {
     if (count <= maxTokens) {
       return null;
     }
-    if (reached == n) {
+    if (n - reached <= SAMPLE_CHARS) {
+      // Counting resumes exactly where it stopped, at a piece boundary: the total is exact.
+      count += TokenCounter.count(counter.countUntil(t, reached, n, Integer.MAX_VALUE));
       return over(count, Long.toString(count));
     }
-    long estimate = Math.max(count, Math.round(count * (n / (double) reached)));
+    long estimate = count + estimate(t, reached);
     return over(estimate, "~" + estimate);
   }
 
@@ -146,25 +149,30 @@ public final class TokenLimitDetector implements Detector {
   static final int SAMPLES = 8;
 
   /**
-   * The token count of {@code t} extrapolated from {@value #SAMPLES} pieces of about {@code
-   * SAMPLE_CHARS / SAMPLES} chars spread over it, each starting and ending where a word starts.
+   * The token count of {@code t[from, n)}: exact up to {@value #SAMPLE_CHARS} chars, else
+   * extrapolated from {@value #SAMPLES} pieces of about {@code SAMPLE_CHARS / SAMPLES} chars spread
+   * over it, each starting and ending where a word starts.
    */
-  private long estimate(String t) {
+  private long estimate(String t, int from) {
     int n = t.length();
+    if (n - from <= SAMPLE_CHARS) {
+      return TokenCounter.count(counter.countUntil(t, from, n, Integer.MAX_VALUE));
+    }
     int piece = SAMPLE_CHARS / SAMPLES;
+    int span = n - from - piece;
     long tokens = 0;
     long chars = 0;
     for (int k = 0; k < SAMPLES; k++) {
-      int from = wordStart(t, (int) ((long) (n - piece) * k / (SAMPLES - 1)), n - piece);
-      int to = Math.min(n, from + piece);
+      int start = wordStart(t, from + (int) ((long) span * k / (SAMPLES - 1)), n - piece);
+      int to = Math.min(n, start + piece);
       int end = wordStart(t, to, n);
-      if (end - from > 2 * piece) {
+      if (end - start > 2 * piece) {
         end = to; // no word start nearby: cut inside the word
       }
-      tokens += TokenCounter.count(counter.countUntil(t, from, end, Integer.MAX_VALUE));
-      chars += end - from;
+      tokens += TokenCounter.count(counter.countUntil(t, start, end, Integer.MAX_VALUE));
+      chars += end - start;
     }
-    return chars == 0 ? 0 : Math.round(tokens * (n / (double) chars));
+    return chars == 0 ? 0 : Math.round(tokens * ((n - from) / (double) chars));
   }
 
   /** The first index at or after {@code i} (and at most {@code max}) of a space before a letter. */
