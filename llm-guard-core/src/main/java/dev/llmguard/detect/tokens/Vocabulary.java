@@ -12,7 +12,7 @@ import java.util.Base64;
 /**
  * The mergeable ranks of a BPE encoding (token bytes to rank, the rank being the token id), read
  * from the {@code .tiktoken} file that jtokkit ships, held compactly: all token bytes in one array
- * and an open-addressing table of ranks, about 2 MB for {@code cl100k_base} and 4 MB for {@code
+ * and open-addressing tables of ranks, about 4 MB for {@code cl100k_base} and 8 MB for {@code
  * o200k_base}. Immutable and thread-safe once loaded.
  */
 final class Vocabulary {
@@ -24,6 +24,18 @@ final class Vocabulary {
   private final int[] table; // rank + 1 per slot, 0 when empty
   private final int mask;
   private final int maxLength;
+
+  /**
+   * Tokens of at most {@value #SHORT} bytes again, packed: slot {@code 2k} holds the bytes and the
+   * length ({@link #pack}), slot {@code 2k + 1} the rank, so a lookup touches one cache line.
+   * Almost every lookup while merging is for such a short pair.
+   */
+  private final long[] shortTable;
+
+  private final int shortMask;
+
+  /** Longest token held in {@link #shortTable}. */
+  static final int SHORT = 7;
 
   private Vocabulary(byte[] bytes, int[] offsets, int size) {
     this.bytes = bytes;
@@ -42,6 +54,39 @@ final class Vocabulary {
       table[slot] = r + 1;
     }
     this.maxLength = longest;
+    int shortCount = 0;
+    for (int r = 0; r < size; r++) {
+      if (offsets[r + 1] - offsets[r] <= SHORT) {
+        shortCount++;
+      }
+    }
+    int slots = Integer.highestOneBit(Math.max(shortCount, 1)) * 2;
+    this.shortTable = new long[2 * slots];
+    this.shortMask = slots - 1;
+    for (int r = 0; r < size; r++) {
+      if (offsets[r + 1] - offsets[r] <= SHORT) {
+        long key = pack(bytes, offsets[r], offsets[r + 1]);
+        int slot = shortHash(key) & shortMask;
+        while (shortTable[2 * slot] != 0) {
+          slot = (slot + 1) & shortMask;
+        }
+        shortTable[2 * slot] = key;
+        shortTable[2 * slot + 1] = r;
+      }
+    }
+  }
+
+  /** Up to {@value #SHORT} bytes and their count in one {@code long}, never 0. */
+  private static long pack(byte[] b, int from, int to) {
+    long key = to - from;
+    for (int i = from; i < to; i++) {
+      key = (key << 8) | (b[i] & 0xff);
+    }
+    return key;
+  }
+
+  private static int shortHash(long key) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40);
   }
 
   /**
@@ -98,6 +143,18 @@ final class Vocabulary {
   /** The rank of the token {@code b[from, to)}, or {@link #NONE}. */
   int rank(byte[] b, int from, int to) {
     int len = to - from;
+    if (len <= SHORT) {
+      long key = pack(b, from, to);
+      for (int slot = shortHash(key) & shortMask; ; slot = (slot + 1) & shortMask) {
+        long k = shortTable[2 * slot];
+        if (k == key) {
+          return (int) shortTable[2 * slot + 1];
+        }
+        if (k == 0) {
+          return NONE;
+        }
+      }
+    }
     if (len > maxLength) {
       return NONE;
     }
