@@ -56,27 +56,45 @@ abstract class PreTokenizer {
     int n = p - i;
     int allowed = A_UPPER | A_LOWER;
     int j = p;
-    for (; j < end; j++, n++) {
+    for (; j < end && n < 16; j++, n++) {
       char c = t.charAt(j);
       int k = c < 0x80 ? ASCII[c] : 0;
       if ((k & allowed) == 0) {
-        if (c >= 0x80 || c == '\'') {
-          return -1;
-        }
-        break;
+        key[0] = high;
+        key[1] = low;
+        return wordEnd(t, j);
       }
       if (caseSplit && k == A_LOWER) {
         allowed = A_LOWER; // o200k: upper letters, then lower ones
       }
       if (n < 8) {
         high = (high << 8) | c;
-      } else if (n < 16) {
+      } else {
         low = (low << 8) | c;
       }
     }
     key[0] = high;
     key[1] = low;
+    // past 16 chars no key is needed: a lean loop for long words and floods of letters
+    for (; j < end; j++) {
+      char c = t.charAt(j);
+      int k = c < 0x80 ? ASCII[c] : 0;
+      if ((k & allowed) == 0) {
+        return wordEnd(t, j);
+      }
+      if (caseSplit && k == A_LOWER) {
+        allowed = A_LOWER;
+      }
+    }
     return j;
+  }
+
+  /**
+   * {@code j}, where an ASCII word stopped, or -1 if a non-ASCII char or an apostrophe is there.
+   */
+  private int wordEnd(String t, int j) {
+    char c = t.charAt(j);
+    return c >= 0x80 || c == '\'' ? -1 : j;
   }
 
   /**

@@ -221,15 +221,30 @@ final class TokenCounter {
         seen = following;
         if (seamHolds(last(chunk), first(following), s)) {
           accepted = true;
-          do {
-            // with repeats, every further copy joins the one before at the same seam
-            backStart = a;
-            backTotal = total;
-            backBefore = before;
-            total += countOf(chunk);
-            before = last(chunk);
-            a += length;
-          } while (repeats && a + length <= end && t.regionMatches(a, t, a - length, length));
+          backStart = a;
+          backTotal = total;
+          backBefore = before;
+          total += countOf(chunk);
+          before = last(chunk);
+          a += length;
+          if (repeats) {
+            // Every further copy joins the one before at the same seam. A flood that runs to the
+            // end of the piece is checked in one comparison, else copy by copy.
+            int copies = (end - a) / length;
+            if (copies > 1 && t.regionMatches(a, t, a - length, copies * length)) {
+              backStart = a + (copies - 1) * length;
+              backTotal = total + (copies - 1) * countOf(chunk);
+              total += copies * countOf(chunk);
+              a += copies * length;
+            } else {
+              while (a + length <= end && t.regionMatches(a, t, a - length, length)) {
+                backStart = a;
+                backTotal = total;
+                total += countOf(chunk);
+                a += length;
+              }
+            }
+          }
         }
       }
       if (accepted) {
