@@ -29,7 +29,10 @@ final class FloodAnalysis {
   private static final ThreadLocal<int[]> TABLES =
       ThreadLocal.withInitial(() -> new int[Integer.highestOneBit((MAX_SAMPLE / 10 + 8) * 2) * 2]);
 
-  /** Share of repeated trigrams from which a text counts as flooding. */
+  /**
+   * Share of repeated trigrams from which a text counts as flooding (the early exit in {@link
+   * #repeatedTrigrams} is written in integers for this value).
+   */
   static final double REPEAT_SHARE = 0.8;
 
   /** A flood: its score, span, share of repeats and the finding's message. */
@@ -170,9 +173,9 @@ final class FloodAnalysis {
         }
         if (table[slot] == 0) {
           // Each word still to come needs a char and a separator, so at most (n - i + 1) / 2
-          // trigrams remain; past this many distinct ones the share can no longer reach the mark.
-          if (distinct >= limit
-              || distinct + 1 > (1 - REPEAT_SHARE) * (total + (n - i + 1) / 2.0) + 1e-9) {
+          // trigrams remain; past this many distinct ones the share can no longer reach the mark:
+          // distinct + 1 > (1 - REPEAT_SHARE) * (total + (n - i + 1) / 2), in integers (times 10).
+          if (distinct >= limit || 10L * (distinct + 1) > 2L * total + (n - i + 1)) {
             return null; // too many distinct trigrams to be a flood
           }
           table[slot] = tri;

@@ -5,19 +5,23 @@ import java.util.Locale;
 /**
  * Counts the tokens of {@code cl100k_base} or {@code o200k_base} exactly as jtokkit 1.1.0's {@code
  * Encoding.countTokensOrdinary} does (a lone surrogate counted as U+FFFD), without allocating once
- * warm: the {@link PreTokenizer} walks the text, each piece's count comes from a {@link PieceCache}
- * or, on a miss, from the {@link BytePairEncoder} over jtokkit's rank tables.
+ * warm: the {@link PreTokenizer} walks the text, and each piece's count comes from a bounded cache
+ * ({@link ShortPieces}, {@link MediumPieces}, {@link PieceCache}) or, on a miss, from the {@link
+ * BytePairEncoder} over jtokkit's rank tables. Counting the text piece by piece is exactly what
+ * jtokkit does: it too splits first and encodes each piece on its own.
  *
  * <p>Pieces longer than {@value #CHUNK} chars (a run of one char, a base64 blob) are merged in
- * chunks of {@value #CHUNK} chars, each cached; the chunks' encodings are joined when the tokens at
- * each seam are {@link BytePairEncoder#compatible compatible}, which makes the sum exact, and
- * otherwise the whole piece is merged with the O(n log n) heap. A flood of one repeated unit thus
- * costs about as much as hashing it.
+ * chunks of about {@value #CHUNK} chars, each cached; the chunks' encodings are joined only where
+ * the tokens at the seam are {@link BytePairEncoder#compatible compatible}, which makes the sum
+ * exact. A seam that does not hold is moved (up to {@value #SHIFTS} chars), then the chunk before
+ * it is taken back and the union cut again, and only then is the whole piece merged with the O(n
+ * log n) heap. Copies of a chunk join at the same seam, so a flood costs one comparison of the text
+ * with itself.
  *
- * <p>Memory: the rank tables (about 2 MB / 4 MB), a cache of at most about 3 MB per encoding plus
- * {@link ShortPieces} (256 KB) and {@link MediumPieces} (0.8 MB), and per thread a scratch area of
- * a few KB (grown for long pieces up to 64 KB, beyond that freed after the call). Thread-safe; one
- * instance per encoding, loaded on first use.
+ * <p>Memory per encoding: the rank tables (about 4 MB for {@code cl100k_base}, 8 MB for {@code
+ * o200k_base}), the caches (at most about 3 MB + 256 KB + 512 KB), and per thread a scratch area of
+ * a few KB (grown for long pieces up to 64 KB; larger arrays are dropped after the call).
+ * Thread-safe; one instance per encoding, loaded on first use.
  */
 final class TokenCounter {
   /** Length in chars of the chunks a long piece is merged in. */
