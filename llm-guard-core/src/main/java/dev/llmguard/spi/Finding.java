@@ -58,9 +58,9 @@ public record Finding(
     Builder b = new Builder(detectorId, category);
     b.score = score;
     b.confidence = confidence;
-    b.spans.addAll(spans);
+    b.spans(spans);
     b.message = message;
-    b.metadata.putAll(metadata);
+    metadata.forEach(b::metadata);
     return b;
   }
 
@@ -81,15 +81,22 @@ public record Finding(
     return metadata.getOrDefault(ENTITY, category.name());
   }
 
-  /** Builder for {@link Finding}; not thread-safe. */
+  /**
+   * Builder for {@link Finding}; not thread-safe. Built for detectors that emit thousands of
+   * findings per scan: one span and a few metadata keys cost no collection until {@link #build()},
+   * which makes the immutable list and map directly. Later calls on the builder do not change a
+   * finding already built.
+   */
   public static final class Builder {
     private final String detectorId;
     private final Category category;
     private double score = 1.0;
     private Confidence confidence = Confidence.MEDIUM;
-    private final List<Span> spans = new ArrayList<>();
+    private Span firstSpan; // the only span, until a second one moves both to moreSpans
+    private List<Span> moreSpans;
     private String message = "";
-    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private String[] meta; // key, value, key, value …; keys unique, insertion order
+    private int metaSize;
 
     private Builder(String detectorId, Category category) {
       this.detectorId = Objects.requireNonNull(detectorId, "detectorId");
@@ -107,18 +114,40 @@ public record Finding(
     }
 
     public Builder span(int start, int end) {
-      spans.add(new Span(start, end));
-      return this;
+      return span(new Span(start, end));
     }
 
+    /**
+     * Adds a span.
+     *
+     * @throws NullPointerException if {@code span} is null
+     */
     public Builder span(Span span) {
-      spans.add(span);
+      Objects.requireNonNull(span, "span");
+      if (moreSpans != null) {
+        moreSpans.add(span);
+      } else if (firstSpan == null) {
+        firstSpan = span;
+      } else {
+        moreSpans = new ArrayList<>(4);
+        moreSpans.add(firstSpan);
+        moreSpans.add(span);
+        firstSpan = null;
+      }
       return this;
     }
 
+    /**
+     * Replaces the spans with {@code spans}.
+     *
+     * @throws NullPointerException if {@code spans} or one of its elements is null
+     */
     public Builder spans(List<Span> spans) {
-      this.spans.clear();
-      this.spans.addAll(spans);
+      firstSpan = null;
+      moreSpans = spans.size() > 1 ? new ArrayList<>(spans.size()) : null;
+      for (Span s : spans) {
+        span(s);
+      }
       return this;
     }
 
@@ -127,8 +156,27 @@ public record Finding(
       return this;
     }
 
+    /**
+     * Sets a metadata key; a key set twice keeps its first position and its last value.
+     *
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     */
     public Builder metadata(String key, String value) {
-      metadata.put(key, value);
+      Objects.requireNonNull(key, "metadata key");
+      Objects.requireNonNull(value, "metadata value");
+      for (int i = 0; i < metaSize; i += 2) {
+        if (meta[i].equals(key)) {
+          meta[i + 1] = value;
+          return this;
+        }
+      }
+      if (meta == null) {
+        meta = new String[8];
+      } else if (metaSize == meta.length) {
+        meta = java.util.Arrays.copyOf(meta, metaSize * 2);
+      }
+      meta[metaSize++] = key;
+      meta[metaSize++] = value;
       return this;
     }
 
@@ -137,7 +185,29 @@ public record Finding(
     }
 
     public Finding build() {
-      return new Finding(detectorId, category, score, confidence, spans, message, metadata);
+      List<Span> spans =
+          moreSpans != null
+              ? List.copyOf(moreSpans)
+              : firstSpan != null ? List.of(firstSpan) : List.of();
+      return new Finding(detectorId, category, score, confidence, spans, message, metadataMap());
+    }
+
+    private Map<String, String> metadataMap() {
+      String[] m = meta;
+      return switch (metaSize) {
+        case 0 -> Map.of();
+        case 2 -> Map.of(m[0], m[1]);
+        case 4 -> Map.of(m[0], m[1], m[2], m[3]);
+        case 6 -> Map.of(m[0], m[1], m[2], m[3], m[4], m[5]);
+        case 8 -> Map.of(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+        default -> {
+          Map<String, String> all = new LinkedHashMap<>();
+          for (int i = 0; i < metaSize; i += 2) {
+            all.put(m[i], m[i + 1]);
+          }
+          yield all;
+        }
+      };
     }
   }
 }

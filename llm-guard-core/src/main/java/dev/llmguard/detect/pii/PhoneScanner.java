@@ -87,12 +87,18 @@ final class PhoneScanner {
   }
 
   private void find(String t, int s, int e, List<PiiMatch> out, ScanState state) {
-    String window = t.substring(s, e);
-    if (startsWithDate(window) || (window.charAt(0) != '+' && followedByName(t, e))) {
+    if (t.charAt(s) != '+' && followedByName(t, e)) {
       return;
     }
-    Double known = state.known(window);
-    double score = known != null ? known : classify(window, state);
+    // A window seen before in this scan passed the date test then; look it up without a copy.
+    double score = state.known(t, s, e);
+    if (Double.isNaN(score)) {
+      String window = t.substring(s, e);
+      if (startsWithDate(window)) {
+        return;
+      }
+      score = classify(window, state);
+    }
     if (score > 0) {
       out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, score));
     }
@@ -154,20 +160,79 @@ final class PhoneScanner {
     static final int MAX_REMEMBERED = 256;
 
     int fallbackBudget = MAX_FALLBACK_WINDOWS;
-    private Map<String, Double> scores;
 
-    Double known(String window) {
-      return scores == null ? null : scores.get(window);
+    /** Open addressing, at most half full, grown by doubling: the windows and their scores. */
+    private String[] windows;
+
+    private double[] scores;
+    private int size;
+
+    /** The score remembered for the window {@code t[s, e)}, or NaN; allocates nothing. */
+    double known(String t, int s, int e) {
+      if (windows == null) {
+        return Double.NaN;
+      }
+      int len = e - s;
+      int mask = windows.length - 1;
+      for (int i = hash(t, s, e) & mask; ; i = (i + 1) & mask) {
+        String w = windows[i];
+        if (w == null) {
+          return Double.NaN;
+        }
+        if (w.length() == len && t.regionMatches(s, w, 0, len)) {
+          return scores[i];
+        }
+      }
     }
 
     double remember(String window, double score) {
-      if (scores == null) {
-        scores = new java.util.HashMap<>();
+      if (windows == null) {
+        windows = new String[16];
+        scores = new double[16];
       }
-      if (scores.size() < MAX_REMEMBERED) {
-        scores.put(window, score);
+      if (size < MAX_REMEMBERED) {
+        if (2 * (size + 1) > windows.length) {
+          grow();
+        }
+        int mask = windows.length - 1;
+        int i = hash(window, 0, window.length()) & mask;
+        while (windows[i] != null && !windows[i].equals(window)) {
+          i = (i + 1) & mask;
+        }
+        if (windows[i] == null) {
+          size++;
+        }
+        windows[i] = window;
+        scores[i] = score;
       }
       return score;
+    }
+
+    private void grow() {
+      String[] oldWindows = windows;
+      double[] oldScores = scores;
+      windows = new String[oldWindows.length * 2];
+      scores = new double[oldWindows.length * 2];
+      int mask = windows.length - 1;
+      for (int k = 0; k < oldWindows.length; k++) {
+        String w = oldWindows[k];
+        if (w != null) {
+          int i = hash(w, 0, w.length()) & mask;
+          while (windows[i] != null) {
+            i = (i + 1) & mask;
+          }
+          windows[i] = w;
+          scores[i] = oldScores[k];
+        }
+      }
+    }
+
+    private static int hash(String t, int s, int e) {
+      int h = 0;
+      for (int i = s; i < e; i++) {
+        h = 31 * h + t.charAt(i);
+      }
+      return h ^ (h >>> 16);
     }
   }
 

@@ -317,21 +317,27 @@ final class Scanners {
       if (len == 0) {
         continue;
       }
-      StringBuilder compact = new StringBuilder(len);
+      // The mod-97 check moves the first four chars to the end: fold the others in as they come.
+      int count = 0;
+      int head = 0; // the first four chars' contributions, applied at the end
+      int rem = 0;
       int j = i;
       int end = -1;
-      while (j < n && compact.length() < len) {
+      while (j < n && count < len) {
         char c = t.charAt(j);
         if (isAsciiAlnum(c)) {
-          compact.append(Character.toUpperCase(c));
+          char u = Character.toUpperCase(c);
+          if (count < 4) {
+            head = head * 128 + u; // four 7-bit chars fit an int
+          } else {
+            rem = mod97Step(rem, u);
+          }
+          count++;
           j++;
-          if (compact.length() == len) {
+          if (count == len) {
             end = j;
           }
-        } else if (c == ' '
-            && compact.length() % 4 == 0
-            && j + 1 < n
-            && isAsciiAlnum(t.charAt(j + 1))) {
+        } else if (c == ' ' && count % 4 == 0 && j + 1 < n && isAsciiAlnum(t.charAt(j + 1))) {
           j++;
         } else {
           break;
@@ -340,11 +346,19 @@ final class Scanners {
       if (end < 0 || (end < n && isWordChar(t.charAt(end)))) {
         continue;
       }
-      if (mod97(compact)) {
+      for (int shift = 21; shift >= 0; shift -= 7) {
+        rem = mod97Step(rem, (char) ((head >>> shift) & 0x7f));
+      }
+      if (rem == 1) {
         out.add(new PiiMatch(PiiEntity.IBAN_CODE, i, end, PiiEntity.IBAN_CODE.baseScore()));
         i = end - 1;
       }
     }
+  }
+
+  /** The ISO 7064 remainder after appending {@code c}, an ASCII digit or capital letter. */
+  private static int mod97Step(int rem, char c) {
+    return c <= '9' ? (rem * 10 + (c - '0')) % 97 : (rem * 100 + (c - 'A' + 10)) % 97;
   }
 
   static boolean mod97(CharSequence iban) {

@@ -134,4 +134,28 @@ class PhoneScannerTest {
       assertThat(thrice).as(row[2]).isEqualTo(3 * once);
     }
   }
+
+  @Test
+  void aScanRemembersEveryWindowUpToItsBoundAndFindsThemInsideTheText() {
+    PhoneScanner.ScanState state = new PhoneScanner.ScanState();
+    StringBuilder text = new StringBuilder("call ");
+    List<int[]> at = new ArrayList<>();
+    for (int k = 0; k < PhoneScanner.ScanState.MAX_REMEMBERED + 40; k++) {
+      String window = "+44 20 7946 " + (1000 + k);
+      at.add(new int[] {text.length(), text.length() + window.length()});
+      text.append(window).append(" or ");
+      state.remember(window, k < PhoneScanner.ScanState.MAX_REMEMBERED ? 0.85 : 0.6);
+    }
+    String t = text.toString();
+
+    for (int k = 0; k < at.size(); k++) {
+      double known = state.known(t, at.get(k)[0], at.get(k)[1]);
+      if (k < PhoneScanner.ScanState.MAX_REMEMBERED) {
+        assertThat(known).as("window %d", k).isEqualTo(0.85);
+      } else {
+        assertThat(known).as("window %d, past the bound", k).isNaN();
+      }
+    }
+    assertThat(state.known(t, 0, 4)).isNaN();
+  }
 }
