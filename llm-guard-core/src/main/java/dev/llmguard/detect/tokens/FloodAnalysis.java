@@ -4,7 +4,8 @@ package dev.llmguard.detect.tokens;
  * Measures how repetitive a text is, without tokenizing it and without allocating per word: (1)
  * long runs that repeat a short unit ({@code aaaa…}, {@code abcabc…}) and (2) the share of word
  * trigrams that are repeats ({@code the the the …}, a sentence pasted a thousand times). Ordinary
- * prose repeats few trigrams; a flood repeats almost all of them. Stateless.
+ * prose repeats few trigrams; a flood repeats almost all of them. Stateless but for a reused
+ * per-thread table; thread-safe.
  */
 final class FloodAnalysis {
   private FloodAnalysis() {}
@@ -21,10 +22,21 @@ final class FloodAnalysis {
   /** Fewest word trigrams before the trigram measure says anything. */
   static final int MIN_TRIGRAMS = 64;
 
-  /** Share of repeated trigrams from which a text counts as flooding. */
+  /**
+   * Per-thread trigram table, sized for {@link #MAX_SAMPLE} chars (64 KB per thread), reused so
+   * that a scan allocates nothing.
+   */
+  private static final ThreadLocal<int[]> TABLES =
+      ThreadLocal.withInitial(() -> new int[Integer.highestOneBit((MAX_SAMPLE / 10 + 8) * 2) * 2]);
+
+  /**
+   * Share of repeated trigrams from which a text counts as flooding (the early exit in {@link
+   * #repeatedTrigrams} is written in integers for this value).
+   */
   static final double REPEAT_SHARE = 0.8;
 
-  record Result(double score, int start, int end, double share, String reason) {}
+  /** A flood: its score, span, share of repeats and the finding's message. */
+  record Result(double score, int start, int end, double share, String message) {}
 
   static Result analyse(String t) {
     int n = Math.min(t.length(), MAX_SAMPLE);
@@ -88,7 +100,7 @@ final class FloodAnalysis {
         bestStart,
         bestEnd,
         share,
-        "a " + bestPeriod + "-char unit repeated over " + len + " chars");
+        "repetitive flooding: a " + bestPeriod + "-char unit repeated over " + len + " chars");
   }
 
   /** The smallest period with which the {@value #PROBE_LEN} chars at {@code c} repeat, or 0. */
@@ -119,8 +131,10 @@ final class FloodAnalysis {
     // a flood has at most n/10 distinct trigrams; size the table for that and stop beyond it.
     // 32-bit keys: a collision among a few thousand trigrams is rare and only nudges the share.
     int limit = n / 10 + 8;
-    int[] table = new int[Integer.highestOneBit(limit * 2) * 2];
-    int mask = table.length - 1;
+    int size = Integer.highestOneBit(limit * 2) * 2;
+    int[] table = TABLES.get();
+    java.util.Arrays.fill(table, 0, size, 0);
+    int mask = size - 1;
     int distinct = 0;
     int total = 0;
     long w1 = 0;
@@ -159,9 +173,9 @@ final class FloodAnalysis {
         }
         if (table[slot] == 0) {
           // Each word still to come needs a char and a separator, so at most (n - i + 1) / 2
-          // trigrams remain; past this many distinct ones the share can no longer reach the mark.
-          if (distinct >= limit
-              || distinct + 1 > (1 - REPEAT_SHARE) * (total + (n - i + 1) / 2.0) + 1e-9) {
+          // trigrams remain; past this many distinct ones the share can no longer reach the mark:
+          // distinct + 1 > (1 - REPEAT_SHARE) * (total + (n - i + 1) / 2), in integers (times 10).
+          if (distinct >= limit || 10L * (distinct + 1) > 2L * total + (n - i + 1)) {
             return null; // too many distinct trigrams to be a flood
           }
           table[slot] = tri;
@@ -184,7 +198,8 @@ final class FloodAnalysis {
         0,
         t.length(),
         repeated,
-        TokenLimitDetector.decimals(repeated * 100, 0)
+        "repetitive flooding: "
+            + TokenLimitDetector.decimals(repeated * 100, 0)
             + "% of "
             + total
             + " word trigrams are repeats");

@@ -1,28 +1,30 @@
 package dev.llmguard.detect.tokens;
 
-import com.knuddels.jtokkit.api.Encoding;
 import dev.llmguard.spi.Category;
 import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Guards the context window: counts the prompt's tokens with a real BPE tokenizer ({@code
- * cl100k_base} or {@code o200k_base}, via jtokkit) against a limit, and detects flooding — one
- * char, token or short phrase repeated to exhaust the context — from how repetitive the text is.
- * Both findings have category {@link Category#UNBOUNDED_CONSUMPTION}.
+ * Guards the context window: counts the prompt's tokens as a real BPE tokenizer does ({@code
+ * cl100k_base} or {@code o200k_base}, exactly as jtokkit's {@code countTokensOrdinary}, through
+ * {@link TokenCounter}) against a limit, and detects flooding — one char, token or short phrase
+ * repeated to exhaust the context — from how repetitive the text is. Both findings have category
+ * {@link Category#UNBOUNDED_CONSUMPTION}.
  *
  * <p>Cost stays bounded: a text whose UTF-8 length cannot exceed the limit is never tokenized (a
- * token covers at least one byte); a text with more words than the limit is over it without
- * tokenizing ({@link #pieceLowerBound}), and its reported count ({@code ~N}) is extrapolated from
- * {@value #SAMPLES} short samples; otherwise tokenization stops one token past the limit. Flooding
- * analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Immutable and thread-safe
- * (jtokkit encodings are).
+ * token covers at least one byte); a very long text ({@value #BOUND_CHARS_PER_TOKEN} chars per
+ * allowed token) with more words than the limit is over it without tokenizing ({@link
+ * #pieceLowerBound}), and its reported count ({@code ~N}) is extrapolated from {@value #SAMPLES}
+ * short samples; otherwise counting stops at the first piece that takes the count past the limit.
+ * The count reported is then exact if at most {@value #SAMPLE_CHARS} chars were left (they are
+ * counted too), else the exact count so far plus an estimate of the rest from samples ({@code ~N}).
+ * Flooding analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Allocates
+ * nothing while scanning once warm, except the findings it returns. Immutable and thread-safe.
  */
 public final class TokenLimitDetector implements Detector {
   /** The detector id, {@value}. */
@@ -30,16 +32,21 @@ public final class TokenLimitDetector implements Detector {
 
   private static final Set<Phase> PHASES = Set.of(Phase.PROMPT);
 
-  private final Encoding encoding;
+  private final TokenCounter counter;
   private final int maxTokens;
   private final boolean floodDetection;
   private final int floodMinChars;
+  private final String overMessage; // built once: a scan allocates little more than its findings
+  private final String maxTokensText;
 
-  TokenLimitDetector(Encoding encoding, int maxTokens, boolean floodDetection, int floodMinChars) {
-    this.encoding = encoding;
+  TokenLimitDetector(
+      TokenCounter counter, int maxTokens, boolean floodDetection, int floodMinChars) {
+    this.counter = counter;
     this.maxTokens = maxTokens;
     this.floodDetection = floodDetection;
     this.floodMinChars = floodMinChars;
+    this.overMessage = "prompt exceeds " + maxTokens + " tokens (" + counter.name() + ")";
+    this.maxTokensText = Integer.toString(maxTokens);
   }
 
   @Override
@@ -63,26 +70,27 @@ public final class TokenLimitDetector implements Detector {
     if (t.isEmpty()) {
       return List.of();
     }
-    List<Finding> out = new ArrayList<>(2);
     Finding limit = limit(t);
-    if (limit != null) {
-      out.add(limit);
+    Finding flood = floodDetection && t.length() >= floodMinChars ? flood(t) : null;
+    if (limit == null) {
+      return flood == null ? List.of() : List.of(flood);
     }
-    if (floodDetection && t.length() >= floodMinChars) {
-      FloodAnalysis.Result flood = FloodAnalysis.analyse(t);
-      if (flood != null) {
-        out.add(
-            Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
-                .score(flood.score())
-                .confidence(flood.score() >= 0.8 ? Confidence.HIGH : Confidence.MEDIUM)
-                .span(flood.start(), flood.end())
-                .message("repetitive flooding: " + flood.reason())
-                .metadata("kind", "flooding")
-                .metadata("repeated_share", decimals(flood.share(), 3))
-                .build());
-      }
+    return flood == null ? List.of(limit) : List.of(limit, flood);
+  }
+
+  private static Finding flood(String t) {
+    FloodAnalysis.Result flood = FloodAnalysis.analyse(t);
+    if (flood == null) {
+      return null;
     }
-    return out.isEmpty() ? List.of() : List.copyOf(out);
+    return Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
+        .score(flood.score())
+        .confidence(flood.score() >= 0.8 ? Confidence.HIGH : Confidence.MEDIUM)
+        .span(flood.start(), flood.end())
+        .message(flood.message())
+        .metadata("kind", "flooding")
+        .metadata("repeated_share", decimals(flood.share(), 3))
+        .build();
   }
 
   /**
@@ -91,95 +99,80 @@ public final class TokenLimitDetector implements Detector {
    * than the text).
    */
   static String decimals(double x, int places) {
+    if (places == 0 && x >= 0 && x < Long.MAX_VALUE) {
+      // a tie (k + 0.5) is exact in binary, so rounding the double is rounding its decimal form
+      return Long.toString(Math.round(x));
+    }
     return java.math.BigDecimal.valueOf(x)
         .setScale(places, java.math.RoundingMode.HALF_UP)
         .toPlainString();
   }
 
-  /** No token of the supported encodings covers more chars than this, in practice. */
-  static final int MAX_CHARS_PER_TOKEN = 64;
-
-  /** Chars tokenized per call; BPE on one giant word is slow, so no call sees more. */
-  static final int CHUNK = 2048;
-
-  /** Chunk length inside one giant word (a flood of one char, a base64 blob). */
-  static final int HARD_CHUNK = 64;
-
-  /** Texts up to this many chars over the limit are counted exactly, whatever the bounds say. */
+  /** Chars counted for an estimate; a rest this short is counted instead. */
   static final int SAMPLE_CHARS = 1024;
+
+  /**
+   * The word lower bound is tried only on texts longer than this many chars per allowed token.
+   * Counting stops at the first piece past the limit, so on shorter texts it costs about as much as
+   * the bound would, and it also settles the texts the bound cannot (floods of one giant word).
+   */
+  static final int BOUND_CHARS_PER_TOKEN = 32;
 
   private Finding limit(String t) {
     if (utf8Length(t, maxTokens) <= maxTokens) {
       return null; // a token covers at least one UTF-8 byte, so the text fits
     }
     int n = t.length();
-    if (n > SAMPLE_CHARS && pieceLowerBound(t, maxTokens) > maxTokens) {
+    if (n > SAMPLE_CHARS
+        && n > BOUND_CHARS_PER_TOKEN * (long) maxTokens
+        && pieceLowerBound(t, maxTokens) > maxTokens) {
       // Proven over the limit without BPE; the figure reported is extrapolated from samples.
-      long estimate = Math.max(maxTokens + 1L, estimate(t));
+      long estimate = Math.max(maxTokens + 1L, estimate(t, 0));
       return over(estimate, "~" + estimate);
     }
-    // Count chunk by chunk and stop as soon as the limit is passed; never look further than a
-    // prefix that must exceed the limit if the text does.
-    int cap = (int) Math.min(n, (maxTokens + 1L) * MAX_CHARS_PER_TOKEN);
-    long count = 0;
-    int pos = 0;
-    int searchedTo = 0; // no word boundary to cut at before this index
-    int prevStart = -1; // the previous chunk, whose count is reused when a flood repeats it
-    int prevLen = 0;
-    long prevCount = 0;
-    while (pos < cap && count <= maxTokens) {
-      int limit = Math.min(cap, pos + CHUNK);
-      int end;
-      if (pos + HARD_CHUNK < searchedTo) {
-        end = hardCut(t, pos, limit);
-      } else {
-        end = chunkEnd(t, pos, limit);
-        if (end - pos <= HARD_CHUNK && end < t.length()) {
-          searchedTo = limit;
-        }
-      }
-      int len = end - pos;
-      if (len == prevLen && t.regionMatches(pos, t, prevStart, len)) {
-        count += prevCount;
-      } else {
-        prevCount = encoding.countTokensOrdinary(wellFormed(t.substring(pos, end)));
-        prevStart = pos;
-        prevLen = len;
-        count += prevCount;
-      }
-      pos = end;
-    }
-    boolean exact = pos == n;
-    long estimate = exact ? count : Math.round(count * (n / (double) pos));
-    if (count <= maxTokens && (exact || estimate <= maxTokens)) {
+    long counted = counter.countUntil(t, 0, n, maxTokens);
+    long count = TokenCounter.count(counted);
+    int reached = TokenCounter.index(counted);
+    if (count <= maxTokens) {
       return null;
     }
-    return over(Math.max(count, estimate), exact ? Long.toString(count) : "~" + estimate);
+    if (n - reached <= SAMPLE_CHARS) {
+      // Counting resumes exactly where it stopped, at a piece boundary: the total is exact.
+      count += TokenCounter.count(counter.countUntil(t, reached, n, Integer.MAX_VALUE));
+      return over(count, Long.toString(count));
+    }
+    long estimate = count + estimate(t, reached);
+    return over(estimate, "~" + estimate);
   }
 
   /** Samples counted to estimate a long text's tokens, spread evenly over it. */
   static final int SAMPLES = 8;
 
   /**
-   * The token count of {@code t} extrapolated from {@value #SAMPLES} pieces of about {@code
-   * SAMPLE_CHARS / SAMPLES} chars spread over it, each starting and ending where a word starts.
+   * The token count of {@code t[from, n)}: exact up to {@value #SAMPLE_CHARS} chars, else
+   * extrapolated from {@value #SAMPLES} pieces of about {@code SAMPLE_CHARS / SAMPLES} chars spread
+   * over it, each starting and ending where a word starts.
    */
-  private long estimate(String t) {
+  private long estimate(String t, int from) {
     int n = t.length();
+    if (n - from <= SAMPLE_CHARS) {
+      return TokenCounter.count(counter.countUntil(t, from, n, Integer.MAX_VALUE));
+    }
     int piece = SAMPLE_CHARS / SAMPLES;
+    int span = n - from - piece;
     long tokens = 0;
     long chars = 0;
     for (int k = 0; k < SAMPLES; k++) {
-      int from = wordStart(t, (int) ((long) (n - piece) * k / (SAMPLES - 1)), n - piece);
-      int to = Math.min(n, from + piece);
+      int start = wordStart(t, from + (int) ((long) span * k / (SAMPLES - 1)), n - piece);
+      int to = Math.min(n, start + piece);
       int end = wordStart(t, to, n);
-      if (end - from > 2 * piece) {
+      if (end - start > 2 * piece) {
         end = to; // no word start nearby: cut inside the word
       }
-      tokens += encoding.countTokensOrdinary(wellFormed(t.substring(from, end)));
-      chars += end - from;
+      tokens += TokenCounter.count(counter.countUntil(t, start, end, Integer.MAX_VALUE));
+      chars += end - start;
     }
-    return chars == 0 ? 0 : Math.round(tokens * (n / (double) chars));
+    return chars == 0 ? 0 : Math.round(tokens * ((n - from) / (double) chars));
   }
 
   /** The first index at or after {@code i} (and at most {@code max}) of a space before a letter. */
@@ -203,10 +196,10 @@ public final class TokenLimitDetector implements Detector {
     return Finding.builder(ID, Category.UNBOUNDED_CONSUMPTION)
         .score(score)
         .confidence(Confidence.HIGH)
-        .message("prompt exceeds " + maxTokens + " tokens (" + encoding.getName() + ")")
+        .message(overMessage)
         .metadata("kind", "token-limit")
-        .metadata("encoding", encoding.getName())
-        .metadata("max_tokens", Integer.toString(maxTokens))
+        .metadata("encoding", counter.name())
+        .metadata("max_tokens", maxTokensText)
         .metadata("tokens", reported)
         .build();
   }
@@ -323,31 +316,6 @@ public final class TokenLimitDetector implements Detector {
   }
 
   /**
-   * Where to end the chunk that starts at {@code pos}: just before a space that starts a new word
-   * (the tokenizers' pre-tokenizers split there too, so chunk counts add up exactly), or, inside a
-   * giant word, after {@value #HARD_CHUNK} chars (then the count may be off by a token per cut).
-   */
-  static int chunkEnd(String t, int pos, int limit) {
-    if (limit >= t.length()) {
-      return t.length();
-    }
-    for (int k = limit - 1; k > pos + CHUNK / 2; k--) {
-      if (t.charAt(k) == ' '
-          && !Character.isWhitespace(t.charAt(k - 1))
-          && Character.isLetter(t.charAt(k + 1))) {
-        return k;
-      }
-    }
-    return hardCut(t, pos, limit);
-  }
-
-  /** No word boundary: BPE cost grows with the square of a piece's length, so cut short. */
-  private static int hardCut(String t, int pos, int limit) {
-    int hard = Math.min(limit, pos + HARD_CHUNK);
-    return hard < t.length() && Character.isHighSurrogate(t.charAt(hard - 1)) ? hard - 1 : hard;
-  }
-
-  /**
    * UTF-8 length of {@code s}, or any value above {@code stopAbove} once it is exceeded, or an
    * upper bound of it that is at most {@code stopAbove}.
    */
@@ -356,6 +324,9 @@ public final class TokenLimitDetector implements Detector {
     int n = s.length();
     if (3L * n <= stopAbove) {
       return 3L * n; // no char takes more than 3 bytes (a surrogate pair takes 4 for 2 chars)
+    }
+    if (n > stopAbove) {
+      return n; // and none takes less than one
     }
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
@@ -367,7 +338,10 @@ public final class TokenLimitDetector implements Detector {
     return bytes;
   }
 
-  /** The tokenizer needs valid UTF-16: a lone surrogate becomes U+FFFD (one char for one). */
+  /**
+   * {@code s} with each lone surrogate replaced by U+FFFD (one char for one), which is how the
+   * counter reads it (jtokkit needs valid UTF-16).
+   */
   static String wellFormed(String s) {
     char[] fixed = null;
     int n = s.length();

@@ -1,9 +1,5 @@
 package dev.llmguard.detect.tokens;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingRegistry;
-import com.knuddels.jtokkit.api.EncodingType;
 import dev.llmguard.GuardConfigurationException;
 import dev.llmguard.spi.Detector;
 import dev.llmguard.spi.DetectorConfig;
@@ -28,11 +24,6 @@ public final class TokenLimitDetectorProvider implements DetectorProvider {
   public static final int DEFAULT_MAX_TOKENS = 4096;
   public static final int DEFAULT_FLOOD_MIN_CHARS = 1024;
 
-  /** Loads each encoding once, on first use; the registry is thread-safe. */
-  private static final class Registry {
-    static final EncodingRegistry INSTANCE = Encodings.newLazyEncodingRegistry();
-  }
-
   @Override
   public String id() {
     return TokenLimitDetector.ID;
@@ -41,13 +32,9 @@ public final class TokenLimitDetectorProvider implements DetectorProvider {
   @Override
   public Detector create(DetectorConfig config) {
     String name = config.getString("encoding", DEFAULT_ENCODING).toLowerCase(Locale.ROOT);
-    EncodingType type;
     switch (name) {
       case "cl100k_base":
-        type = EncodingType.CL100K_BASE;
-        break;
       case "o200k_base":
-        type = EncodingType.O200K_BASE;
         break;
       default:
         throw new GuardConfigurationException(
@@ -75,8 +62,11 @@ public final class TokenLimitDetectorProvider implements DetectorProvider {
               + config.fullKey("flood-min-chars")
               + ": expected a positive integer");
     }
-    Encoding encoding = Registry.INSTANCE.getEncoding(type);
+    // Each encoding's rank tables are loaded once, on first use, and shared by all detectors.
     return new TokenLimitDetector(
-        encoding, maxTokens, config.getBoolean("flood-detection", true), floodMin);
+        TokenCounter.forEncoding(name),
+        maxTokens,
+        config.getBoolean("flood-detection", true),
+        floodMin);
   }
 }

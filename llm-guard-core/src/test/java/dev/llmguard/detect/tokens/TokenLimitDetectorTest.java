@@ -135,22 +135,21 @@ class TokenLimitDetectorTest extends DetectorContractTest {
   }
 
   @Test
-  void countingInChunksCutBeforeWordsGivesTheOneShotCount() {
+  void countingARangeGivesTheCountOfThatRangeAsAText() {
     var encoding =
         com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
             .getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE);
+    TokenCounter counter = TokenCounter.forEncoding("cl100k_base");
     String text = Fixtures.text("token-limit/prose.txt").repeat(4);
-    int sum = 0;
-    int chunks = 0;
-    for (int pos = 0; pos < text.length(); chunks++) {
-      int end =
-          TokenLimitDetector.chunkEnd(
-              text, pos, Math.min(text.length(), pos + TokenLimitDetector.CHUNK));
-      sum += encoding.countTokensOrdinary(text.substring(pos, end));
-      pos = end;
+    for (int from = 0; from < text.length(); from += 997) {
+      int to = Math.min(text.length(), from + 1500);
+      long counted = counter.countUntil(text, from, to, Integer.MAX_VALUE);
+      assertThat(TokenCounter.index(counted)).isEqualTo(to);
+      assertThat(TokenCounter.count(counted))
+          .isEqualTo(
+              encoding.countTokensOrdinary(
+                  TokenLimitDetector.wellFormed(text.substring(from, to))));
     }
-    assertThat(chunks).isGreaterThan(3);
-    assertThat(sum).isEqualTo(encoding.countTokensOrdinary(text));
   }
 
   @Test
