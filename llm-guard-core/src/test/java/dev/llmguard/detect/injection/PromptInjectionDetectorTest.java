@@ -125,21 +125,11 @@ class PromptInjectionDetectorTest extends DetectorContractTest {
 
   @Test
   void eachSignalOfTheRecallRoundFiresOnItsSampleAndTheSampleScoresAtLeastOneHalf() {
-    for (String line : Fixtures.lines(DIR + "signals-recall3.txt")) {
-      String signal = line.substring(0, line.indexOf(" | "));
-      String text = line.substring(line.indexOf(" | ") + 3);
-      assertThat(signals(text)).as("signals of: %s", text).contains(signal);
-      assertThat(score(text)).as("score of: %s", text).isGreaterThanOrEqualTo(0.5);
-    }
+    Fixtures.assertSignalLines(DIR + "signals-recall3.txt", true, this::signals, this::score);
   }
 
   @Test
   void harmlessLookAlikesOfTheRecallRoundSignalsStayBelowOneHalfWithoutTheSignal() {
-    for (String line : Fixtures.lines(DIR + "lookalikes-recall3.txt")) {
-      String signal = line.substring(0, line.indexOf(" | "));
-      String text = line.substring(line.indexOf(" | ") + 3);
-      assertThat(signals(text)).as("signals of: %s", text).doesNotContain(signal);
-      assertThat(score(text)).as("score of: %s", text).isLessThan(0.5);
-    }
+    Fixtures.assertSignalLines(DIR + "lookalikes-recall3.txt", false, this::signals, this::score);
   }
 }

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.assertj.core.api.SoftAssertions;
 
 /**
  * Reads fixture files: one sample per line, {@code #} starts a comment line, {@code \n} and {@code
@@ -56,5 +58,40 @@ public final class Fixtures {
       sb.append(c);
     }
     return sb.toString();
+  }
+
+  /**
+   * Checks every {@code <signal> | <text>} line of {@code resource} against a detector: with {@code
+   * expectFired}, the signal must be among the text's signals and the score at least 0.5; otherwise
+   * the signal must be absent ({@code -} checks only the score) and the score below 0.5. Every line
+   * is checked and all failures are reported together.
+   *
+   * @param signals the signal names a text gets (empty when there is no finding)
+   * @param score the text's score (0 when there is no finding)
+   * @throws IllegalArgumentException for a line without {@code " | "}
+   */
+  public static void assertSignalLines(
+      String resource,
+      boolean expectFired,
+      Function<String, List<String>> signals,
+      Function<String, Double> score) {
+    SoftAssertions softly = new SoftAssertions();
+    for (String line : lines(resource)) {
+      int bar = line.indexOf(" | ");
+      if (bar < 0) {
+        throw new IllegalArgumentException(
+            "not a '<signal> | <text>' line in " + resource + ": " + line);
+      }
+      String signal = line.substring(0, bar);
+      String text = line.substring(bar + 3);
+      if (expectFired) {
+        softly.assertThat(signals.apply(text)).as("signals of: %s", text).contains(signal);
+        softly.assertThat(score.apply(text)).as("score of: %s", text).isGreaterThanOrEqualTo(0.5);
+      } else {
+        softly.assertThat(signals.apply(text)).as("signals of: %s", text).doesNotContain(signal);
+        softly.assertThat(score.apply(text)).as("score of: %s", text).isLessThan(0.5);
+      }
+    }
+    softly.assertAll();
   }
 }
