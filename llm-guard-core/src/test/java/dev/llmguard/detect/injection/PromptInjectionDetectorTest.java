@@ -115,12 +115,8 @@ class PromptInjectionDetectorTest extends DetectorContractTest {
         .hasMessageContaining("min-score must be between 0 and 1 but was 1.5");
   }
 
-  /** The signal names of the finding for {@code text}, empty when there is none. */
   private List<String> signals(String text) {
-    return scan(text).stream()
-        .findFirst()
-        .map(f -> List.of(f.metadata().getOrDefault("signals", "").split(",")))
-        .orElse(List.of());
+    return Fixtures.signalNames(scan(text));
   }
 
   @Test

@@ -108,12 +108,8 @@ class JailbreakDetectorTest extends DetectorContractTest {
                 + " response or both");
   }
 
-  /** The signal names of the finding for {@code text}, empty when there is none. */
   private List<String> signals(String text) {
-    return scan(text).stream()
-        .findFirst()
-        .map(f -> List.of(f.metadata().getOrDefault("signals", "").split(",")))
-        .orElse(List.of());
+    return Fixtures.signalNames(scan(text));
   }
 
   @Test

@@ -60,6 +60,14 @@ public final class Fixtures {
     return sb.toString();
   }
 
+  /** The signal names of the first finding, empty when there is none. */
+  public static List<String> signalNames(List<dev.llmguard.spi.Finding> findings) {
+    return findings.stream()
+        .findFirst()
+        .map(f -> List.of(f.metadata().getOrDefault("signals", "").split(",")))
+        .orElse(List.of());
+  }
+
   /**
    * Checks every {@code <signal> | <text>} line of {@code resource} against a detector: with {@code
    * expectFired}, the signal must be among the text's signals and the score at least 0.5; otherwise
