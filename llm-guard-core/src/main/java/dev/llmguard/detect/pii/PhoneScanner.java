@@ -20,9 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * strings), so cheap exact pre-checks come first: a length the region's numbers never have is
  * rejected without a call, the North American layout is only matched on a plausible digit count,
  * and a number written with {@code +} is built directly from its country code when the parser could
- * not do anything else with it (no trunk prefix, extension or leading zero to interpret).
+ * not do anything else with it (no trunk prefix, extension or leading zero to interpret). The
+ * verdicts themselves come from {@link PhoneValidity}, libphonenumber's validity rules without its
+ * per-call strings and matchers; a window is read in place, never copied, so a scan allocates
+ * little beyond its findings.
  *
- * <p>Thread-safe: {@link PhoneNumberUtil} is, and the metadata caches are concurrent maps.
+ * <p>Thread-safe: {@link PhoneNumberUtil} and {@link PhoneValidity} are, and the metadata caches
+ * are concurrent maps.
  */
 final class PhoneScanner {
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
@@ -93,11 +97,10 @@ final class PhoneScanner {
     // A window seen before in this scan passed the date test then; look it up without a copy.
     double score = state.known(t, s, e);
     if (Double.isNaN(score)) {
-      String window = t.substring(s, e);
-      if (startsWithDate(window)) {
+      if (startsWithDate(t, s, e)) {
         return;
       }
-      score = classify(window, state);
+      score = classify(t, s, e, state);
     }
     if (score > 0) {
       out.add(new PiiMatch(PiiEntity.PHONE_NUMBER, s, e, score));
@@ -105,46 +108,49 @@ final class PhoneScanner {
   }
 
   /**
-   * The score of a phone number written as {@code window}, or 0; remembered for the rest of the
-   * scan unless the fallback budget cut the answer short.
+   * The score of a phone number written as {@code t[s, e)}, or 0; remembered for the rest of the
+   * scan unless the fallback budget cut the answer short. Copies no text: the digits go to the
+   * scan's two reusable buffers.
    */
-  private double classify(String window, ScanState state) {
-    if (window.charAt(0) == '+') {
+  private double classify(String t, int s, int e, ScanState state) {
+    if (t.charAt(s) == '+') {
       // written internationally: the country code says which region's rules apply
-      int kind = international(window);
-      return state.remember(window, kind == VALID ? 0.85 : kind == POSSIBLE ? 0.6 : 0);
+      int kind = international(t, s, e, state.nsn());
+      return state.remember(t, s, e, kind == VALID ? 0.85 : kind == POSSIBLE ? 0.6 : 0);
     }
-    String digits = nationalDigits(window);
+    StringBuilder digits = nationalDigits(t, s, e, state.digits());
     // 1. a valid number of the default region
-    if (validIn(regions.get(0), digits)) {
-      return state.remember(window, 0.85);
+    if (validIn(regions.get(0), digits, state.nsn())) {
+      return state.remember(t, s, e, 0.85);
     }
     // 2. well formed in the layout of the North American numbering plan (3-3-4 digits)
-    if (nanpDigitCount(digits.length()) && NANP_LAYOUT.matcher(window).matches()) {
-      return state.remember(window, 0.6);
+    if (nanpDigitCount(digits.length())
+        && PhoneValidity.matcher(NANP_LAYOUT_ID, NANP_LAYOUT, t).region(s, e).matches()) {
+      return state.remember(t, s, e, 0.6);
     }
     // 3. a valid number of a fallback region, written with separators the way that region does
-    boolean grouped = digits.length() < window.length();
-    boolean national = window.charAt(0) == '0' || window.charAt(0) == '(' || !hasLongGroup(window);
+    boolean grouped = digits.length() < e - s;
+    boolean national = t.charAt(s) == '0' || t.charAt(s) == '(' || !hasLongGroup(t, s, e);
     if (!grouped || !national || !anyFallbackLength(digits)) {
-      return state.remember(window, 0);
+      return state.remember(t, s, e, 0);
     }
     if (state.fallbackBudget-- <= 0) {
       return 0; // not remembered: the answer is "not looked at", not "no"
     }
     for (int r = 1; r < regions.size(); r++) {
-      if (validIn(regions.get(r), digits)) {
-        return state.remember(window, 0.7);
+      if (validIn(regions.get(r), digits, state.nsn())) {
+        return state.remember(t, s, e, 0.7);
       }
     }
-    return state.remember(window, 0);
+    return state.remember(t, s, e, 0);
   }
 
   /** Whether some fallback region could accept the digits by their length alone. */
-  private boolean anyFallbackLength(String digits) {
+  private boolean anyFallbackLength(CharSequence digits) {
     for (int r = 1; r < regions.size(); r++) {
-      String nsn = nationalNumber(regions.get(r), digits);
-      if (nsn != null && (nsn == KEEPS_ZERO || possibleLength(regions.get(r), nsn.length()))) {
+      int start = nationalStart(regions.get(r), digits);
+      if (start != NO_NUMBER
+          && (start == KEEPS_ZERO || possibleLength(regions.get(r), digits.length() - start))) {
         return true;
       }
     }
@@ -152,8 +158,9 @@ final class PhoneScanner {
   }
 
   /**
-   * What one scan has spent and learnt: the fallback budget, and the score of every window looked
-   * at (a text that repeats a number pays for libphonenumber once). Not thread-safe; one per scan.
+   * What one scan has spent and learnt: the fallback budget, the score of every window looked at (a
+   * text that repeats a number pays for validation once), kept as offsets into the scan's text, and
+   * two digit buffers. Not thread-safe; one per scan, and for one text.
    */
   static final class ScanState {
     /** Windows remembered per scan at most, so memory stays bounded on number-heavy text. */
@@ -161,67 +168,93 @@ final class PhoneScanner {
 
     int fallbackBudget = MAX_FALLBACK_WINDOWS;
 
-    /** Open addressing, at most half full, grown by doubling: the windows and their scores. */
-    private String[] windows;
+    /**
+     * Open addressing, at most half full, grown by doubling: each window's start and end in the
+     * text (0 when the slot is free: a window is never empty) and its score.
+     */
+    private int[] starts;
 
+    private int[] ends;
     private double[] scores;
     private int size;
+    private StringBuilder digits;
+    private StringBuilder nsn;
 
-    /** The score remembered for the window {@code t[s, e)}, or NaN; allocates nothing. */
+    StringBuilder digits() {
+      if (digits == null) {
+        digits = new StringBuilder(MAX_WINDOW);
+      }
+      return digits;
+    }
+
+    StringBuilder nsn() {
+      if (nsn == null) {
+        nsn = new StringBuilder(MAX_WINDOW);
+      }
+      return nsn;
+    }
+
+    /** The score remembered for a window equal to {@code t[s, e)}, or NaN; allocates nothing. */
     double known(String t, int s, int e) {
-      if (windows == null) {
+      if (starts == null) {
         return Double.NaN;
       }
       int len = e - s;
-      int mask = windows.length - 1;
+      int mask = starts.length - 1;
       for (int i = hash(t, s, e) & mask; ; i = (i + 1) & mask) {
-        String w = windows[i];
-        if (w == null) {
+        if (ends[i] == 0) {
           return Double.NaN;
         }
-        if (w.length() == len && t.regionMatches(s, w, 0, len)) {
+        if (ends[i] - starts[i] == len && t.regionMatches(s, t, starts[i], len)) {
           return scores[i];
         }
       }
     }
 
-    double remember(String window, double score) {
-      if (windows == null) {
-        windows = new String[16];
+    /** Remembers {@code score} for the window {@code t[s, e)}; returns {@code score}. */
+    double remember(String t, int s, int e, double score) {
+      if (starts == null) {
+        starts = new int[16];
+        ends = new int[16];
         scores = new double[16];
       }
       if (size < MAX_REMEMBERED) {
-        if (2 * (size + 1) > windows.length) {
-          grow();
+        if (2 * (size + 1) > starts.length) {
+          grow(t);
         }
-        int mask = windows.length - 1;
-        int i = hash(window, 0, window.length()) & mask;
-        while (windows[i] != null && !windows[i].equals(window)) {
+        int len = e - s;
+        int mask = starts.length - 1;
+        int i = hash(t, s, e) & mask;
+        while (ends[i] != 0
+            && !(ends[i] - starts[i] == len && t.regionMatches(s, t, starts[i], len))) {
           i = (i + 1) & mask;
         }
-        if (windows[i] == null) {
+        if (ends[i] == 0) {
           size++;
         }
-        windows[i] = window;
+        starts[i] = s;
+        ends[i] = e;
         scores[i] = score;
       }
       return score;
     }
 
-    private void grow() {
-      String[] oldWindows = windows;
+    private void grow(String t) {
+      int[] oldStarts = starts;
+      int[] oldEnds = ends;
       double[] oldScores = scores;
-      windows = new String[oldWindows.length * 2];
-      scores = new double[oldWindows.length * 2];
-      int mask = windows.length - 1;
-      for (int k = 0; k < oldWindows.length; k++) {
-        String w = oldWindows[k];
-        if (w != null) {
-          int i = hash(w, 0, w.length()) & mask;
-          while (windows[i] != null) {
+      starts = new int[oldStarts.length * 2];
+      ends = new int[oldStarts.length * 2];
+      scores = new double[oldStarts.length * 2];
+      int mask = starts.length - 1;
+      for (int k = 0; k < oldStarts.length; k++) {
+        if (oldEnds[k] != 0) {
+          int i = hash(t, oldStarts[k], oldEnds[k]) & mask;
+          while (ends[i] != 0) {
             i = (i + 1) & mask;
           }
-          windows[i] = w;
+          starts[i] = oldStarts[k];
+          ends[i] = oldEnds[k];
           scores[i] = oldScores[k];
         }
       }
@@ -236,78 +269,89 @@ final class PhoneScanner {
     }
   }
 
-  /** The window's digits, without an extension such as {@code x123}. */
-  private static String nationalDigits(String window) {
-    StringBuilder d = new StringBuilder(window.length());
-    for (int i = 0; i < window.length(); i++) {
-      char c = window.charAt(i);
+  /** The digits of {@code t[s, e)} up to an extension such as {@code x123}, into {@code out}. */
+  private static StringBuilder nationalDigits(String t, int s, int e, StringBuilder out) {
+    out.setLength(0);
+    for (int i = s; i < e; i++) {
+      char c = t.charAt(i);
       if (c == 'x') {
         break;
       }
       if (Scanners.isDigit(c)) {
-        d.append(c);
+        out.append(c);
       }
     }
-    return d.toString();
+    return out;
   }
 
   /**
-   * Whether {@code digits}, written nationally, form a valid number of {@code region}. Builds the
-   * number directly from the region's metadata (country code, trunk prefix): libphonenumber's own
-   * parser costs several times more than the validity check.
+   * Whether {@code digits}, written nationally, form a valid number of {@code region}: the number
+   * libphonenumber's parser would build from the region's country code and trunk prefix, checked
+   * with {@link PhoneValidity}, which gives libphonenumber's verdict without its allocations.
    */
-  private static boolean validIn(String region, String digits) {
-    String nsn = nationalNumber(region, digits);
-    if (nsn == null) {
+  private static boolean validIn(String region, CharSequence digits, StringBuilder nsn) {
+    int start = nationalStart(region, digits);
+    if (start == NO_NUMBER) {
       return false;
     }
-    boolean keepsZero = nsn == KEEPS_ZERO;
+    boolean keepsZero = start == KEEPS_ZERO;
     if (keepsZero) {
-      nsn = digits.substring(nationalPrefix(region).length());
-    } else if (!possibleLength(region, nsn.length())) {
+      start = nationalPrefix(region).length();
+    } else if (!possibleLength(region, digits.length() - start)) {
       return false; // libphonenumber would reject the length before any pattern; skip the call
     }
-    PhoneNumber n = new PhoneNumber().setCountryCode(UTIL.getCountryCodeForRegion(region));
-    if (keepsZero) {
-      n.setItalianLeadingZero(true);
+    // libphonenumber's national significant number: the digits after the trunk prefix, their
+    // leading zeros kept; Italy's kept trunk zero in front when they have none of their own.
+    nsn.setLength(0);
+    if (keepsZero && digits.charAt(start) != '0') {
+      nsn.append('0');
     }
-    n.setNationalNumber(Long.parseLong(nsn));
-    int zeros = 0;
-    while (zeros < nsn.length() - 1 && nsn.charAt(zeros) == '0') {
-      zeros++;
-    }
-    if (zeros > 0) {
-      n.setItalianLeadingZero(true).setNumberOfLeadingZeros(zeros);
-    }
-    return UTIL.isValidNumberForRegion(n, region);
+    nsn.append(digits, start, digits.length());
+    return PhoneValidity.validForRegion(region, nsn);
   }
 
-  /** Marks a national number whose trunk zero Italy keeps (its length is not the one validated). */
-  private static final String KEEPS_ZERO = new String("keeps-zero");
+  /** {@link #nationalStart}: no number can be built. */
+  private static final int NO_NUMBER = -1;
+
+  /** {@link #nationalStart}: after Italy's trunk zero, which Italy keeps in the number. */
+  private static final int KEEPS_ZERO = -2;
 
   /**
-   * The national significant number of {@code digits} written nationally in {@code region} (without
-   * the trunk prefix), {@link #KEEPS_ZERO} for Italy's kept zero, or null when no number can be
-   * built.
+   * Where the national significant number of {@code digits} written nationally in {@code region}
+   * starts (after the trunk prefix), {@link #KEEPS_ZERO} for Italy's kept zero, or {@link
+   * #NO_NUMBER}.
    */
-  private static String nationalNumber(String region, String digits) {
-    if (digits.length() < 4 || digits.length() > 17) {
-      return null;
+  private static int nationalStart(String region, CharSequence digits) {
+    int len = digits.length();
+    if (len < 4 || len > 17) {
+      return NO_NUMBER;
     }
-    String nsn = digits;
+    int start = 0;
     String prefix = nationalPrefix(region);
-    if (!prefix.isEmpty() && nsn.startsWith(prefix)) {
-      nsn = nsn.substring(prefix.length());
-    } else if (region.equals("US") && nsn.length() == 11 && nsn.startsWith("1")) {
-      nsn = nsn.substring(1);
+    if (!prefix.isEmpty() && startsWith(digits, prefix)) {
+      start = prefix.length();
+    } else if (region.equals("US") && len == 11 && digits.charAt(0) == '1') {
+      start = 1;
     }
-    if (nsn.isEmpty() || nsn.length() > 17) {
-      return null;
+    if (start == len) {
+      return NO_NUMBER;
     }
-    if (nsn != digits && prefix.equals("0") && region.equals("IT")) {
+    if (start > 0 && prefix.equals("0") && region.equals("IT")) {
       return KEEPS_ZERO;
     }
-    return nsn;
+    return start;
+  }
+
+  private static boolean startsWith(CharSequence s, String prefix) {
+    if (s.length() < prefix.length()) {
+      return false;
+    }
+    for (int k = 0; k < prefix.length(); k++) {
+      if (s.charAt(k) != prefix.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static final java.util.Map<String, String> NATIONAL_PREFIXES =
@@ -329,10 +373,21 @@ final class PhoneScanner {
 
   /** {@link #VALID}, {@link #POSSIBLE} or {@link #NONE} for a window that starts with {@code +}. */
   static int international(String window) {
-    PhoneNumber n = buildInternational(window);
-    if (n == null) {
-      n = parse(window);
+    return international(window, 0, window.length(), new StringBuilder());
+  }
+
+  /**
+   * {@link #VALID}, {@link #POSSIBLE} or {@link #NONE} for the window {@code t[s, e)}, which starts
+   * with {@code +}; {@code nsn} is a scratch buffer.
+   */
+  private static int international(String t, int s, int e, StringBuilder nsn) {
+    int cc = buildInternational(t, s, e, nsn);
+    if (cc > 0) {
+      return PhoneValidity.valid(cc, nsn)
+          ? VALID
+          : PhoneValidity.possible(cc, nsn) ? POSSIBLE : NONE;
     }
+    PhoneNumber n = parse(t.substring(s, e));
     if (n == null) {
       return NONE;
     }
@@ -354,66 +409,74 @@ final class PhoneScanner {
     return known;
   }
 
-  /**
-   * The number {@code UTIL.parse(window, "ZZ")} would return, built without the parser, or null
-   * when the parser has something to interpret: an extension, a second {@code +}, a national number
-   * with a leading zero or one that starts with the country's trunk prefix (which the parser may
-   * strip), a non-geographic or unknown country code, or a trunk prefix that is a pattern rather
-   * than plain digit strings. The parser finds the country code the same way: the first 1–3 digits
-   * that form a known one.
-   */
+  /** {@link #buildInternational(String, int, int, StringBuilder)} as a {@link PhoneNumber}. */
   static PhoneNumber buildInternational(String window) {
-    char[] d = new char[MAX_DIGITS];
-    int len = 0;
-    for (int i = 1; i < window.length(); i++) {
-      char c = window.charAt(i);
+    StringBuilder nsn = new StringBuilder();
+    int cc = buildInternational(window, 0, window.length(), nsn);
+    return cc > 0 ? PhoneValidity.number(cc, nsn) : null;
+  }
+
+  /**
+   * The country calling code of the number {@code UTIL.parse(t.substring(s, e), "ZZ")} would
+   * return, with its national significant number put in {@code nsn}, worked out without the parser;
+   * or 0 when the parser has something to interpret: an extension, a second {@code +}, a national
+   * number with a leading zero or one that starts with the country's trunk prefix (which the parser
+   * may strip), a non-geographic or unknown country code, or a trunk prefix that is a pattern
+   * rather than plain digit strings. The parser finds the country code the same way: the first 1–3
+   * digits that form a known one.
+   */
+  private static int buildInternational(String t, int s, int e, StringBuilder nsn) {
+    nsn.setLength(0);
+    int digits = 0;
+    for (int i = s + 1; i < e; i++) {
+      char c = t.charAt(i);
       if (Scanners.isDigit(c)) {
-        if (len == d.length) {
-          return null;
+        if (digits == MAX_DIGITS) {
+          return 0;
         }
-        d[len++] = c;
+        nsn.append(c);
+        digits++;
       } else if (!(c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\u00A0')) {
-        return null;
+        return 0;
       }
     }
-    if (len < 3 || d[0] == '0') {
-      return null;
+    if (digits < 3 || nsn.charAt(0) == '0') {
+      return 0;
     }
     int cc = 0;
     int ccLen = 0;
     int v = 0;
     for (int k = 1; k <= 3; k++) {
-      v = v * 10 + (d[k - 1] - '0');
+      v = v * 10 + (nsn.charAt(k - 1) - '0');
       if (CALLING_CODES[v]) {
         cc = v;
         ccLen = k;
         break;
       }
     }
-    int nsnLen = len - ccLen;
-    if (cc == 0 || nsnLen < 2 || nsnLen > 17 || d[ccLen] == '0') {
-      return null;
+    int nsnLen = digits - ccLen;
+    if (cc == 0 || nsnLen < 2 || nsnLen > 17 || nsn.charAt(ccLen) == '0') {
+      return 0;
     }
-    String[] prefixes = literalParsingPrefixes(UTIL.getRegionCodeForCountryCode(cc));
+    String[] prefixes = literalParsingPrefixes(PhoneValidity.mainRegion(cc));
     if (prefixes == null) {
-      return null;
+      return 0;
     }
     for (String prefix : prefixes) {
-      if (startsWith(d, ccLen, len, prefix)) {
-        return null; // the parser may strip it
+      if (startsWith(nsn, ccLen, digits, prefix)) {
+        return 0; // the parser may strip it
       }
     }
-    return new PhoneNumber()
-        .setCountryCode(cc)
-        .setNationalNumber(Long.parseLong(new String(d, ccLen, nsnLen)));
+    nsn.delete(0, ccLen);
+    return cc;
   }
 
-  private static boolean startsWith(char[] d, int from, int to, String prefix) {
+  private static boolean startsWith(CharSequence d, int from, int to, String prefix) {
     if (prefix.isEmpty() || to - from < prefix.length()) {
       return false;
     }
     for (int k = 0; k < prefix.length(); k++) {
-      if (d[from + k] != prefix.charAt(k)) {
+      if (d.charAt(from + k) != prefix.charAt(k)) {
         return false;
       }
     }
@@ -515,35 +578,41 @@ final class PhoneScanner {
       java.util.regex.Pattern.compile(
           "(?:(?:\\+?1|001)[-. ]?)?(?:\\(\\d{3}\\)\\s?|\\d{3}[-. ])?\\d{3}[-. ]\\d{4}(?:\\s?x\\d{1,6})?");
 
+  private static final int NANP_LAYOUT_ID = PhoneValidity.newPatternId();
+
   /** A group of five or more digits reads as a street or postal number, not a phone layout. */
-  private static boolean hasLongGroup(String w) {
+  private static boolean hasLongGroup(String t, int s, int e) {
     int run = 0;
-    for (int i = 0; i < w.length(); i++) {
-      run = Scanners.isDigit(w.charAt(i)) ? run + 1 : 0;
-      if (run >= 5 && w.charAt(0) != '+') {
+    for (int i = s; i < e; i++) {
+      run = Scanners.isDigit(t.charAt(i)) ? run + 1 : 0;
+      if (run >= 5 && t.charAt(s) != '+') {
         return true;
       }
     }
     return false;
   }
 
-  /** {@code 2018-02-24 12:45} and {@code 24.02.2018}: dates followed by times look like numbers. */
-  private static boolean startsWithDate(String w) {
-    if (w.length() >= 10
-        && Scanners.isDigit(w.charAt(0))
-        && Scanners.isDigit(w.charAt(3))
-        && (w.charAt(4) == '-' || w.charAt(4) == '/' || w.charAt(4) == '.')
-        && w.charAt(7) == w.charAt(4)
-        && Scanners.digits(w, 0, 4)) {
-      int y = Integer.parseInt(w, 0, 4, 10);
+  /**
+   * {@code 2018-02-24 12:45} and {@code 24.02.2018}: dates followed by times look like numbers.
+   * Reads the window {@code t[s, e)} in place.
+   */
+  private static boolean startsWithDate(String t, int s, int e) {
+    int len = e - s;
+    if (len >= 10
+        && Scanners.isDigit(t.charAt(s))
+        && Scanners.isDigit(t.charAt(s + 3))
+        && (t.charAt(s + 4) == '-' || t.charAt(s + 4) == '/' || t.charAt(s + 4) == '.')
+        && t.charAt(s + 7) == t.charAt(s + 4)
+        && Scanners.digits(t, s, 4)) {
+      int y = Integer.parseInt(t, s, s + 4, 10);
       return y >= 1900 && y <= 2100;
     }
-    if (w.length() >= 10
-        && (w.charAt(2) == '.' || w.charAt(2) == '/' || w.charAt(2) == '-')
-        && w.charAt(5) == w.charAt(2)
-        && Scanners.isDigit(w.charAt(6))
-        && Scanners.digits(w, 6, 4)) {
-      int y = Integer.parseInt(w, 6, 10, 10);
+    if (len >= 10
+        && (t.charAt(s + 2) == '.' || t.charAt(s + 2) == '/' || t.charAt(s + 2) == '-')
+        && t.charAt(s + 5) == t.charAt(s + 2)
+        && Scanners.isDigit(t.charAt(s + 6))
+        && Scanners.digits(t, s + 6, 4)) {
+      int y = Integer.parseInt(t, s + 6, s + 10, 10);
       return y >= 1900 && y <= 2100;
     }
     return false;

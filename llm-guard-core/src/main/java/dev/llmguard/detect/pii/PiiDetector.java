@@ -6,10 +6,15 @@ import dev.llmguard.spi.Detector;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
+import dev.llmguard.spi.Span;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -145,18 +150,22 @@ public final class PiiDetector implements Detector {
     return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
   }
 
+  /** Earlier entity kinds first (checksummed ones first, phone numbers last), then longer. */
+  private static final Comparator<PiiMatch> PRECEDENCE =
+      Comparator.comparingInt((PiiMatch m) -> priority(m.entity()))
+          .thenComparingInt(m -> -(m.end() - m.start()))
+          .thenComparingInt(PiiMatch::start);
+
+  private static final Comparator<PiiMatch> BY_START = Comparator.comparingInt(PiiMatch::start);
+
   /**
    * Keeps one entity per stretch of text: earlier entity kinds (checksummed ones first, phone
-   * numbers last) win over later ones, then longer over shorter.
+   * numbers last) win over later ones, then longer over shorter. Sorts {@code matches} in place.
    */
   private static List<PiiMatch> resolveOverlaps(List<PiiMatch> matches) {
-    List<PiiMatch> sorted = new ArrayList<>(matches);
-    sorted.sort(
-        Comparator.comparingInt((PiiMatch m) -> priority(m.entity()))
-            .thenComparingInt(m -> -(m.end() - m.start()))
-            .thenComparingInt(PiiMatch::start));
-    List<PiiMatch> kept = new ArrayList<>();
-    for (PiiMatch m : sorted) {
+    matches.sort(PRECEDENCE);
+    List<PiiMatch> kept = new ArrayList<>(matches.size());
+    for (PiiMatch m : matches) {
       boolean clash = false;
       for (PiiMatch k : kept) {
         if (m.start() < k.end() && k.start() < m.end()) {
@@ -168,7 +177,7 @@ public final class PiiDetector implements Detector {
         kept.add(m);
       }
     }
-    kept.sort(Comparator.comparingInt(PiiMatch::start));
+    kept.sort(BY_START);
     return kept;
   }
 
@@ -189,18 +198,35 @@ public final class PiiDetector implements Detector {
     }
   }
 
-  private List<Finding> toFindings(List<PiiMatch> matches) {
-    List<Finding> out = new ArrayList<>(matches.size());
-    for (PiiMatch m : matches) {
-      out.add(
-          Finding.builder(ID, Category.SENSITIVE_INFORMATION)
-              .score(m.score())
-              .confidence(m.score() >= 0.85 ? Confidence.HIGH : Confidence.MEDIUM)
-              .span(m.start(), m.end())
-              .message(m.entity().label())
-              .entity(m.entity().name())
-              .build());
+  /** Each entity's finding metadata: immutable, so every finding of that entity shares it. */
+  private static final Map<PiiEntity, Map<String, String>> METADATA = metadataByEntity();
+
+  private static Map<PiiEntity, Map<String, String>> metadataByEntity() {
+    Map<PiiEntity, Map<String, String>> m = new EnumMap<>(PiiEntity.class);
+    for (PiiEntity e : PiiEntity.values()) {
+      m.put(e, Map.of(Finding.ENTITY, e.name()));
     }
-    return List.copyOf(out);
+    return m;
+  }
+
+  /**
+   * The findings, built directly rather than through {@link Finding.Builder}: a text full of
+   * numbers has thousands, and each then costs its record, its span and the span's list.
+   */
+  private List<Finding> toFindings(List<PiiMatch> matches) {
+    Finding[] out = new Finding[matches.size()];
+    for (int i = 0; i < out.length; i++) {
+      PiiMatch m = matches.get(i);
+      out[i] =
+          new Finding(
+              ID,
+              Category.SENSITIVE_INFORMATION,
+              m.score(),
+              m.score() >= 0.85 ? Confidence.HIGH : Confidence.MEDIUM,
+              List.of(new Span(m.start(), m.end())),
+              m.entity().label(),
+              METADATA.get(m.entity()));
+    }
+    return Collections.unmodifiableList(Arrays.asList(out));
   }
 }

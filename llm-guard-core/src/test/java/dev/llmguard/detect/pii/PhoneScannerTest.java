@@ -144,14 +144,23 @@ class PhoneScannerTest {
       String window = "+44 20 7946 " + (1000 + k);
       at.add(new int[] {text.length(), text.length() + window.length()});
       text.append(window).append(" or ");
-      state.remember(window, k < PhoneScanner.ScanState.MAX_REMEMBERED ? 0.85 : 0.6);
     }
     String t = text.toString();
+    for (int k = 0; k < at.size(); k++) {
+      state.remember(
+          t, at.get(k)[0], at.get(k)[1], k < PhoneScanner.ScanState.MAX_REMEMBERED ? 0.85 : 0.6);
+    }
+    // the same windows written again further on are found by their text, not their place
+    String again = t + t;
 
     for (int k = 0; k < at.size(); k++) {
-      double known = state.known(t, at.get(k)[0], at.get(k)[1]);
+      int s = at.get(k)[0];
+      int e = at.get(k)[1];
+      double known = state.known(t, s, e);
+      double repeated = state.known(again, t.length() + s, t.length() + e);
       if (k < PhoneScanner.ScanState.MAX_REMEMBERED) {
         assertThat(known).as("window %d", k).isEqualTo(0.85);
+        assertThat(repeated).as("window %d written again", k).isEqualTo(0.85);
       } else {
         assertThat(known).as("window %d, past the bound", k).isNaN();
       }
