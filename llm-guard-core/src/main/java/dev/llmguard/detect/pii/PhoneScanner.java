@@ -310,6 +310,11 @@ final class PhoneScanner {
     return PhoneValidity.validForRegion(region, nsn);
   }
 
+  /** {@link #validIn} with a buffer of its own; for tests. */
+  static boolean validIn(String region, CharSequence digits) {
+    return validIn(region, digits, new StringBuilder());
+  }
+
   /** {@link #nationalStart}: no number can be built. */
   private static final int NO_NUMBER = -1;
 
