@@ -9,10 +9,13 @@ import dev.llmguard.spi.DetectorConfig;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
+import dev.llmguard.spi.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Notices answers that would send data to a third party when they are rendered, the classic way to
@@ -144,46 +147,86 @@ public final class ExfiltrationDetector implements Detector {
     return findings == null ? List.of() : List.copyOf(findings);
   }
 
-  private static Finding toFinding(String text, Candidate url, UrlAnalysis.Result r) {
+  /**
+   * What a finding says for one kind of URL and one set of signals, everything but the host: worked
+   * out once per combination (six kinds and 2^11 signal sets at most, so the table is bounded), so
+   * that a text with many URLs pays for its findings and not for their strings.
+   */
+  private record Summary(
+      double score, Confidence confidence, String message, Map<String, String> metadata) {}
+
+  private static final int SIGNAL_SETS = 1 << Signal.values().length;
+
+  /**
+   * Filled lazily; a slot written twice by racing threads gets equal summaries, and {@link
+   * AtomicReferenceArray} publishes each one whole.
+   */
+  private static final AtomicReferenceArray<Summary> SUMMARIES =
+      new AtomicReferenceArray<>(UrlKind.values().length * SIGNAL_SETS);
+
+  private static Summary summary(UrlKind kind, int signals) {
+    int slot = kind.ordinal() * SIGNAL_SETS + signals;
+    Summary s = SUMMARIES.get(slot);
+    if (s == null) {
+      s = summarise(kind, signals);
+      SUMMARIES.set(slot, s);
+    }
+    return s;
+  }
+
+  /** The noisy-or score, the strongest signal's message and the metadata, or null for no signal. */
+  private static Summary summarise(UrlKind kind, int signals) {
     double none = 1.0;
     Signal strongest = null;
     StringBuilder ids = new StringBuilder();
     for (Signal s : Signal.values()) {
-      if (!r.has(s)) {
+      if ((signals & s.bit()) == 0) {
         continue;
       }
-      double w = s.weight(url.kind());
+      double w = s.weight(kind);
       if (w <= 0.0) {
         continue;
       }
       none *= 1.0 - w;
-      if (strongest == null || w > strongest.weight(url.kind())) {
+      if (strongest == null || w > strongest.weight(kind)) {
         strongest = s;
       }
       ids.append(ids.length() == 0 ? "" : ",").append(s.id());
     }
     if (strongest == null) {
-      return null;
+      return NO_FINDING;
     }
     double score = Math.min(1.0, Math.round((1.0 - none) * 1000) / 1000.0);
-    String host = r.hostStart() >= 0 ? text.substring(r.hostStart(), r.hostEnd()) : null;
-    String message =
-        url.kind().label()
-            + " "
-            + strongest.description()
-            + (host == null ? "" : " to " + host.toLowerCase(Locale.ROOT));
-    Finding.Builder b =
-        Finding.builder(ID, Category.IMPROPER_OUTPUT)
-            .score(score)
-            .confidence(
-                score >= 0.85 ? Confidence.HIGH : score >= 0.6 ? Confidence.MEDIUM : Confidence.LOW)
-            .span(url.start(), url.end())
-            .message(message)
-            .metadata("kind", url.kind().id())
-            .metadata("signals", ids.toString());
-    if (host != null) {
-      b.metadata("host", host.toLowerCase(Locale.ROOT));
+    return new Summary(
+        score,
+        score >= 0.85 ? Confidence.HIGH : score >= 0.6 ? Confidence.MEDIUM : Confidence.LOW,
+        kind.label() + " " + strongest.description(),
+        Map.of("kind", kind.id(), "signals", ids.toString()));
+  }
+
+  /** The summary of signal sets whose every signal weighs nothing for the URL's kind. */
+  private static final Summary NO_FINDING = new Summary(0, Confidence.LOW, "", Map.of());
+
+  private static Finding toFinding(String text, Candidate url, UrlAnalysis.Result r) {
+    Summary s = summary(url.kind(), r.signals());
+    if (s == NO_FINDING) {
+      return null;
     }
-    return b.build();
+    String message = s.message();
+    Map<String, String> metadata = s.metadata();
+    if (r.hostStart() >= 0) {
+      String host = text.substring(r.hostStart(), r.hostEnd()).toLowerCase(Locale.ROOT);
+      message = message + " to " + host;
+      metadata =
+          Map.of("kind", metadata.get("kind"), "signals", metadata.get("signals"), "host", host);
+    }
+    return new Finding(
+        ID,
+        Category.IMPROPER_OUTPUT,
+        s.score(),
+        s.confidence(),
+        List.of(new Span(url.start(), url.end())),
+        message,
+        metadata);
   }
 }

@@ -12,6 +12,8 @@ final class UrlAnalysis {
   /** The signals of one URL (a bit set of {@link Signal}) and the host's range, if any. */
   record Result(int signals, int hostStart, int hostEnd) {
     static final Result NONE = new Result(0, -1, -1);
+    static final Result SCRIPT = new Result(Signal.SCRIPT_SCHEME.bit(), -1, -1);
+    static final Result OBFUSCATED = new Result(Signal.OBFUSCATED_SCHEME.bit(), -1, -1);
 
     boolean has(Signal s) {
       return (signals & s.bit()) != 0;
@@ -44,16 +46,16 @@ final class UrlAnalysis {
     int colon = schemeEnd(t, s, end);
     if (colon > 0) {
       if (schemeIs(t, s, colon, "javascript") || schemeIs(t, s, colon, "vbscript")) {
-        return new Result(Signal.SCRIPT_SCHEME.bit(), -1, -1);
+        return Result.SCRIPT;
       }
       if (schemeIs(t, s, colon, "data")) {
-        return new Result(dataUrl(t, colon + 1, end), -1, -1);
+        return result(dataUrl(t, colon + 1, end), -1, -1);
       }
     } else if (t.charAt(s) == '&' || t.charAt(s) == '%' || t.charAt(s) == '\\') {
       if (kind == UrlKind.HTML_FETCH || kind == UrlKind.HTML_LINK) {
         String decoded = decodeCharacterReferences(t, s, Math.min(end, s + 160));
         if (decoded.startsWith("javascript:") || decoded.startsWith("vbscript:")) {
-          return new Result(Signal.OBFUSCATED_SCHEME.bit(), -1, -1);
+          return Result.OBFUSCATED;
         }
       }
     }
@@ -95,10 +97,10 @@ final class UrlAnalysis {
       ip = isIpv4Like(t, hostStart, hostEnd);
     }
     if (hostEnd <= hostStart) {
-      return new Result(signals, -1, -1);
+      return result(signals, -1, -1);
     }
     if (isAllowed(t, hostStart, hostEnd)) {
-      return new Result(signals, hostStart, hostEnd);
+      return result(signals, hostStart, hostEnd);
     }
     if (ip) {
       signals |= Signal.IP_HOST.bit();
@@ -115,7 +117,12 @@ final class UrlAnalysis {
       int queryEnd = fragment > queryStart ? fragment : end;
       signals |= query(t, queryStart + 1, queryEnd);
     }
-    return new Result(signals, hostStart, hostEnd);
+    return result(signals, hostStart, hostEnd);
+  }
+
+  /** A URL without signals makes no finding, so its host is not needed and nothing is allocated. */
+  private static Result result(int signals, int hostStart, int hostEnd) {
+    return signals == 0 ? Result.NONE : new Result(signals, hostStart, hostEnd);
   }
 
   private int query(String t, int from, int to) {

@@ -39,9 +39,14 @@ final class UrlScanner {
 
   private UrlScanner() {}
 
-  /** The URLs of {@code text}, sorted by start; an empty immutable list when there are none. */
+  private static final Comparator<Candidate> BY_START = Comparator.comparingInt(Candidate::start);
+
+  /**
+   * The URLs of {@code text}, sorted by start; an empty immutable list when there are none. One
+   * list holds every candidate from first to last (overlaps are dropped in place).
+   */
   static List<Candidate> scan(String text) {
-    List<Candidate> out = new ArrayList<>(0);
+    List<Candidate> out = new ArrayList<>();
     if (text.indexOf(']') >= 0) {
       markdown(text, out);
     }
@@ -49,11 +54,11 @@ final class UrlScanner {
       html(text, out);
     }
     if (out.size() > 1) {
-      out.sort(Comparator.comparingInt(Candidate::start));
-      out = withoutOverlaps(out);
+      out.sort(BY_START);
+      withoutOverlaps(out);
     }
     if (text.indexOf("://") >= 0) {
-      out = bare(text, out);
+      bare(text, out);
     }
     return out.isEmpty() ? List.of() : out;
   }
@@ -61,21 +66,22 @@ final class UrlScanner {
   /**
    * One candidate per stretch of text: {@code ![x](<https://…>)} is both a markdown image and, to
    * the HTML pass, an autolink. Of overlapping candidates the one a renderer fetches by itself
-   * wins.
+   * wins. Works in place on the sorted list.
    */
-  private static List<Candidate> withoutOverlaps(List<Candidate> sorted) {
-    List<Candidate> out = new ArrayList<>(sorted.size());
-    for (Candidate c : sorted) {
-      Candidate last = out.isEmpty() ? null : out.get(out.size() - 1);
+  private static void withoutOverlaps(List<Candidate> sorted) {
+    int kept = 0;
+    for (int i = 0; i < sorted.size(); i++) {
+      Candidate c = sorted.get(i);
+      Candidate last = kept == 0 ? null : sorted.get(kept - 1);
       if (last != null && c.start() < last.end()) {
         if (c.kind().fetchedOnRender() && !last.kind().fetchedOnRender()) {
-          out.set(out.size() - 1, c);
+          sorted.set(kept - 1, c);
         }
         continue;
       }
-      out.add(c);
+      sorted.set(kept++, c);
     }
-    return out;
+    sorted.subList(kept, sorted.size()).clear();
   }
 
   // ---------------------------------------------------------------- markdown
@@ -394,9 +400,13 @@ final class UrlScanner {
 
   // ---------------------------------------------------------------- bare URLs
 
-  private static List<Candidate> bare(String t, List<Candidate> found) {
+  /**
+   * Adds the bare URLs that overlap no candidate of {@code found} (sorted by start) to it, and
+   * keeps it sorted.
+   */
+  private static void bare(String t, List<Candidate> found) {
     int n = t.length();
-    List<Candidate> bare = null;
+    int foundSize = found.size();
     int p = 0; // first found candidate that may still overlap
     int k = t.indexOf("://");
     while (k >= 0) {
@@ -416,27 +426,19 @@ final class UrlScanner {
         e--;
       }
       if (s < k && e > k + 3) {
-        while (p < found.size() && found.get(p).end() <= s) {
+        while (p < foundSize && found.get(p).end() <= s) {
           p++;
         }
-        boolean overlaps = p < found.size() && found.get(p).start() < e;
+        boolean overlaps = p < foundSize && found.get(p).start() < e;
         if (!overlaps) {
-          if (bare == null) {
-            bare = new ArrayList<>();
-          }
-          bare.add(new Candidate(UrlKind.BARE, s, e));
+          found.add(new Candidate(UrlKind.BARE, s, e));
         }
       }
       k = t.indexOf("://", Math.max(e, k + 3));
     }
-    if (bare == null) {
-      return found;
+    if (found.size() > foundSize && foundSize > 0) {
+      found.sort(BY_START);
     }
-    List<Candidate> all = new ArrayList<>(found.size() + bare.size());
-    all.addAll(found);
-    all.addAll(bare);
-    all.sort(Comparator.comparingInt(Candidate::start));
-    return all;
   }
 
   private static boolean isBareTerminator(char c) {
