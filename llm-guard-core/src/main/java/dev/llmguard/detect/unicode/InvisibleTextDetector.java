@@ -8,7 +8,6 @@ import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
 import dev.llmguard.spi.Span;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +51,10 @@ public final class InvisibleTextDetector implements Detector {
     return PHASES;
   }
 
-  /** Per-kind tally while scanning. */
+  /** Per-kind tally while scanning; its span list and hidden text are made on first use. */
   private static final class Tally {
-    final List<Span> spans = new ArrayList<>();
-    final StringBuilder hidden = new StringBuilder();
+    List<Span> spans;
+    StringBuilder hidden;
     int count;
     int runStart = -1;
     int runEnd = -1;
@@ -72,19 +71,31 @@ public final class InvisibleTextDetector implements Detector {
     }
 
     void flush() {
-      if (runStart >= 0 && spans.size() < MAX_SPANS) {
-        spans.add(new Span(runStart, runEnd));
+      if (runStart >= 0) {
+        if (spans == null) {
+          spans = new ArrayList<>(4);
+        }
+        if (spans.size() < MAX_SPANS) {
+          spans.add(new Span(runStart, runEnd));
+        }
       }
       runStart = -1;
       runEnd = -1;
     }
+
+    int hiddenLength() {
+      return hidden == null ? 0 : hidden.length();
+    }
   }
+
+  private static final InvisibleKind[] KINDS = InvisibleKind.values();
 
   @Override
   public List<Finding> detect(ScanInput input) {
     String t = input.text();
     int n = t.length();
-    Map<InvisibleKind, Tally> tallies = null;
+    Tally[] tallies = null; // by kind, in the order of InvisibleKind
+    int found = 0;
     int i = 0;
     while (i < n) {
       char c = t.charAt(i);
@@ -97,23 +108,34 @@ public final class InvisibleTextDetector implements Detector {
       InvisibleKind kind = classify(t, i, cp, len);
       if (kind != null && kinds.contains(kind)) {
         if (tallies == null) {
-          tallies = new EnumMap<>(InvisibleKind.class);
+          tallies = new Tally[KINDS.length];
         }
-        Tally tally = tallies.computeIfAbsent(kind, k -> new Tally());
+        Tally tally = tallies[kind.ordinal()];
+        if (tally == null) {
+          tally = new Tally();
+          tallies[kind.ordinal()] = tally;
+          found++;
+        }
         tally.add(i, i + len);
-        decode(kind, cp, tally.hidden);
+        decode(kind, cp, tally);
       }
       i += len;
     }
     if (tallies == null) {
       return List.of();
     }
-    List<Finding> out = new ArrayList<>();
-    for (Map.Entry<InvisibleKind, Tally> e : tallies.entrySet()) {
-      e.getValue().flush();
-      out.add(finding(e.getKey(), e.getValue()));
+    Finding[] out = new Finding[found];
+    int k = 0;
+    for (InvisibleKind kind : KINDS) {
+      Tally tally = tallies[kind.ordinal()];
+      if (tally != null) {
+        tally.flush();
+        out[k++] = finding(kind, tally);
+      }
     }
-    return List.copyOf(out);
+    return out.length == 1
+        ? List.of(out[0])
+        : out.length == 2 ? List.of(out[0], out[1]) : List.of(out);
   }
 
   /** The kind of the code point at {@code i}, or null if it is visible or used legitimately. */
@@ -178,31 +200,39 @@ public final class InvisibleTextDetector implements Detector {
   }
 
   /** Tag characters spell ASCII; variation selectors spell bytes (U+FE00+b, U+E0100+b-16). */
-  private static void decode(InvisibleKind kind, int cp, StringBuilder hidden) {
-    if (hidden.length() >= 4096) {
+  private static void decode(InvisibleKind kind, int cp, Tally tally) {
+    if (tally.hiddenLength() >= 4096) {
       return;
     }
+    int ch = -1;
     if (kind == InvisibleKind.TAG_CHARACTERS) {
       int ascii = cp - 0xE0000;
       if (ascii >= 0x20 && ascii < 0x7F) {
-        hidden.append((char) ascii);
+        ch = ascii;
       }
     } else if (kind == InvisibleKind.VARIATION_SELECTORS) {
       int b = cp >= 0xE0100 ? cp - 0xE0100 + 16 : cp - 0xFE00;
       if (b >= 0x20 && b < 0x7F || b == '\n') {
-        hidden.append((char) b);
+        ch = b;
       }
+    }
+    if (ch >= 0) {
+      if (tally.hidden == null) {
+        tally.hidden = new StringBuilder();
+      }
+      tally.hidden.append((char) ch);
     }
   }
 
   private Finding finding(InvisibleKind kind, Tally tally) {
+    int hiddenLength = tally.hiddenLength();
     double score;
     switch (kind) {
       case TAG_CHARACTERS:
-        score = tally.hidden.length() >= 8 ? 0.99 : tally.hidden.length() > 0 ? 0.9 : 0.7;
+        score = hiddenLength >= 8 ? 0.99 : hiddenLength > 0 ? 0.9 : 0.7;
         break;
       case VARIATION_SELECTORS:
-        score = tally.hidden.length() >= 8 ? 0.95 : graded(tally.count, 0.4, 0.8);
+        score = hiddenLength >= 8 ? 0.95 : graded(tally.count, 0.4, 0.8);
         break;
       case BIDI_CONTROL:
         score = graded(tally.count, 0.5, 0.85);
@@ -214,22 +244,30 @@ public final class InvisibleTextDetector implements Detector {
         score = graded(tally.count, 0.3, 0.6);
         break;
     }
-    Finding.Builder b =
-        Finding.builder(ID, Category.PROMPT_INJECTION)
-            .score(score)
-            .confidence(
-                score >= 0.85 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW)
-            .spans(tally.spans)
-            .message(tally.count + " " + kind.label())
-            .metadata("kind", kind.id())
-            .metadata("count", Integer.toString(tally.count));
-    if (tally.hidden.length() > 0) {
+    String count = Integer.toString(tally.count);
+    Map<String, String> metadata;
+    if (hiddenLength > 0) {
       String hidden = tally.hidden.toString();
-      b.metadata(
-          "hidden_text",
-          hidden.length() > maxHiddenText ? hidden.substring(0, maxHiddenText) : hidden);
+      metadata =
+          Map.of(
+              "kind",
+              kind.id(),
+              "count",
+              count,
+              "hidden_text",
+              hidden.length() > maxHiddenText ? hidden.substring(0, maxHiddenText) : hidden);
+    } else {
+      metadata = Map.of("kind", kind.id(), "count", count);
     }
-    return b.build();
+    // built directly: one copy of the span list, no builder
+    return new Finding(
+        ID,
+        Category.PROMPT_INJECTION,
+        score,
+        score >= 0.85 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW,
+        List.copyOf(tally.spans),
+        count + " " + kind.label(),
+        metadata);
   }
 
   /** From {@code low} for one char towards {@code high} as the count grows (half-way at 8). */
