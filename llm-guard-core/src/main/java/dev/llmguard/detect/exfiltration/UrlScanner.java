@@ -88,7 +88,7 @@ final class UrlScanner {
 
   private static void markdown(String t, List<Candidate> out) {
     int n = t.length();
-    int[] stack = new int[STACK];
+    int[] stack = new int[8]; // a ring, grown up to STACK while it fills
     int top = 0; // number of pushes minus pops; the ring holds the last STACK entries
     int size = 0;
     List<int[]> refDefs = null; // {start, end} of the URL; ids in refIds
@@ -100,8 +100,11 @@ final class UrlScanner {
     while (i < n) {
       char c = t.charAt(i);
       if (c == '[') {
-        stack[top++ & (STACK - 1)] = i;
-        size = Math.min(size + 1, STACK);
+        if (size == stack.length && size < STACK) {
+          stack = grown(stack, top, size);
+        }
+        stack[top++ & (stack.length - 1)] = i;
+        size = Math.min(size + 1, stack.length);
         i++;
         continue;
       }
@@ -111,7 +114,7 @@ final class UrlScanner {
       }
       int open = -1;
       if (size > 0) {
-        open = stack[--top & (STACK - 1)];
+        open = stack[--top & (stack.length - 1)];
         size--;
       }
       if (open < 0 || i - open > MAX_LABEL || i + 1 >= n) {
@@ -163,6 +166,15 @@ final class UrlScanner {
         out.add(new Candidate(image ? UrlKind.MARKDOWN_IMAGE : UrlKind.MARKDOWN_LINK, d[0], d[1]));
       }
     }
+  }
+
+  /** The full ring {@code stack} (its last push at {@code top - 1}) in a ring twice as large. */
+  private static int[] grown(int[] stack, int top, int size) {
+    int[] bigger = new int[stack.length * 2];
+    for (int k = top - size; k < top; k++) {
+      bigger[k & (bigger.length - 1)] = stack[k & (stack.length - 1)];
+    }
+    return bigger;
   }
 
   /** Reads an inline destination starting at {@code from}; returns where the scan resumes. */

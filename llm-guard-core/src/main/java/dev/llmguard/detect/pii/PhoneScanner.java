@@ -124,8 +124,7 @@ final class PhoneScanner {
       return state.remember(t, s, e, 0.85);
     }
     // 2. well formed in the layout of the North American numbering plan (3-3-4 digits)
-    if (nanpDigitCount(digits.length())
-        && PhoneValidity.matcher(NANP_LAYOUT_ID, NANP_LAYOUT, t).region(s, e).matches()) {
+    if (nanpDigitCount(digits.length()) && nanpLayout(t, s, e)) {
       return state.remember(t, s, e, 0.6);
     }
     // 3. a valid number of a fallback region, written with separators the way that region does
@@ -182,14 +181,14 @@ final class PhoneScanner {
 
     StringBuilder digits() {
       if (digits == null) {
-        digits = new StringBuilder(MAX_WINDOW);
+        digits = new StringBuilder(MAX_DIGITS);
       }
       return digits;
     }
 
     StringBuilder nsn() {
       if (nsn == null) {
-        nsn = new StringBuilder(MAX_WINDOW);
+        nsn = new StringBuilder(MAX_DIGITS);
       }
       return nsn;
     }
@@ -214,9 +213,9 @@ final class PhoneScanner {
     /** Remembers {@code score} for the window {@code t[s, e)}; returns {@code score}. */
     double remember(String t, int s, int e, double score) {
       if (starts == null) {
-        starts = new int[16];
-        ends = new int[16];
-        scores = new double[16];
+        starts = new int[8];
+        ends = new int[8];
+        scores = new double[8];
       }
       if (size < MAX_REMEMBERED) {
         if (2 * (size + 1) > starts.length) {
@@ -584,6 +583,14 @@ final class PhoneScanner {
           "(?:(?:\\+?1|001)[-. ]?)?(?:\\(\\d{3}\\)\\s?|\\d{3}[-. ])?\\d{3}[-. ]\\d{4}(?:\\s?x\\d{1,6})?");
 
   private static final int NANP_LAYOUT_ID = PhoneValidity.newPatternId();
+
+  /** Whether {@code t[s, e)} has a {@link #NANP_LAYOUT}; the thread's matcher keeps no text. */
+  private static boolean nanpLayout(String t, int s, int e) {
+    java.util.regex.Matcher m = PhoneValidity.matcher(NANP_LAYOUT_ID, NANP_LAYOUT, t);
+    boolean matches = m.region(s, e).matches();
+    m.reset("");
+    return matches;
+  }
 
   /** A group of five or more digits reads as a street or postal number, not a phone layout. */
   private static boolean hasLongGroup(String t, int s, int e) {

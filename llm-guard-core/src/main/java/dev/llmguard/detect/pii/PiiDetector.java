@@ -164,21 +164,24 @@ public final class PiiDetector implements Detector {
    */
   private static List<PiiMatch> resolveOverlaps(List<PiiMatch> matches) {
     matches.sort(PRECEDENCE);
-    List<PiiMatch> kept = new ArrayList<>(matches.size());
-    for (PiiMatch m : matches) {
+    int kept = 0; // matches[0, kept) are kept; compacted in place
+    for (int i = 0; i < matches.size(); i++) {
+      PiiMatch m = matches.get(i);
       boolean clash = false;
-      for (PiiMatch k : kept) {
+      for (int j = 0; j < kept; j++) {
+        PiiMatch k = matches.get(j);
         if (m.start() < k.end() && k.start() < m.end()) {
           clash = true;
           break;
         }
       }
       if (!clash) {
-        kept.add(m);
+        matches.set(kept++, m);
       }
     }
-    kept.sort(BY_START);
-    return kept;
+    matches.subList(kept, matches.size()).clear();
+    matches.sort(BY_START);
+    return matches;
   }
 
   private static int priority(PiiEntity e) {

@@ -47,7 +47,8 @@ import java.util.regex.Matcher;
  *   <li>{@code languages} — comma-separated subset of {@code en,de,fr,es,it,pt}, default all.
  * </ul>
  *
- * <p>Thread-safe and stateless after creation; runs only in the {@link Phase#RESPONSE} phase.
+ * <p>Thread-safe and stateless after creation (each thread reuses its own regex matchers, holding
+ * no text between scans); runs only in the {@link Phase#RESPONSE} phase.
  *
  * <pre>{@code
  * Detector refusal = new RefusalDetectorProvider().create(DetectorConfig.empty("refusal"));
@@ -77,6 +78,13 @@ public final class RefusalDetector implements Detector {
   private final List<Rule> rules;
   private final TriggerTable triggers;
 
+  /**
+   * Each thread's matchers, one per rule, made on first use and reused by later scans (a matcher
+   * holds group arrays; making them per scan cost most of what a scan allocated). Released from the
+   * scanned text at the end of each scan, so no text outlives its scan.
+   */
+  private final ThreadLocal<Matcher[]> threadMatchers;
+
   private RefusalDetector(double minScore, int headChars, int openingChars, Set<String> languages) {
     this.minScore = minScore;
     this.headChars = headChars;
@@ -89,6 +97,8 @@ public final class RefusalDetector implements Detector {
     }
     this.rules = List.copyOf(selected);
     this.triggers = new TriggerTable(rules);
+    int ruleCount = rules.size();
+    this.threadMatchers = ThreadLocal.withInitial(() -> new Matcher[ruleCount]);
   }
 
   /**
@@ -173,7 +183,7 @@ public final class RefusalDetector implements Detector {
                   TriggerTable.pairHash(prevHash, hash), text, prevStart, prevEnd, start, i);
       if (single != null || pair != null) {
         if (matchers == null) {
-          matchers = new Matcher[rules.size()];
+          matchers = threadMatchers.get();
         }
         if (single != null) {
           evidence = tryRules(single, start, text, matchers, evidence);
@@ -185,6 +195,9 @@ public final class RefusalDetector implements Detector {
       prevStart = start;
       prevEnd = i;
       prevHash = hash;
+    }
+    if (matchers != null) {
+      release(matchers);
     }
     if (evidence == null) {
       return List.of();
@@ -206,6 +219,8 @@ public final class RefusalDetector implements Detector {
         m.useTransparentBounds(true);
         m.useAnchoringBounds(false);
         matchers[r] = m;
+      } else {
+        m.reset(text); // keeps the transparent, non-anchoring bounds
       }
       m.region(start, regionEnd);
       if (m.lookingAt()) {
@@ -216,6 +231,15 @@ public final class RefusalDetector implements Detector {
       }
     }
     return evidence;
+  }
+
+  /** Points this thread's matchers away from the scanned text, which may be large. */
+  private static void release(Matcher[] matchers) {
+    for (Matcher m : matchers) {
+      if (m != null) {
+        m.reset("");
+      }
+    }
   }
 
   /** Lower case of a letter; ASCII letters without the Unicode tables. */
