@@ -94,6 +94,7 @@ public record Finding(
     private Confidence confidence = Confidence.MEDIUM;
     private Span firstSpan; // the only span, until a second one moves both to moreSpans
     private List<Span> moreSpans;
+    private List<Span> givenSpans; // an immutable list from spans(…), used as is unless added to
     private String message = "";
     private String[] meta; // key, value, key, value …; keys unique, insertion order
     private int metaSize;
@@ -124,6 +125,11 @@ public record Finding(
      */
     public Builder span(Span span) {
       Objects.requireNonNull(span, "span");
+      if (givenSpans != null) {
+        moreSpans = new ArrayList<>(givenSpans.size() + 4);
+        moreSpans.addAll(givenSpans);
+        givenSpans = null;
+      }
       if (moreSpans != null) {
         moreSpans.add(span);
       } else if (firstSpan == null) {
@@ -138,15 +144,23 @@ public record Finding(
     }
 
     /**
-     * Replaces the spans with {@code spans}.
+     * Replaces the spans with {@code spans}. An immutable list (such as {@code List.of} or {@code
+     * List.copyOf} make) becomes the finding's own without a copy.
      *
      * @throws NullPointerException if {@code spans} or one of its elements is null
      */
     public Builder spans(List<Span> spans) {
       firstSpan = null;
-      moreSpans = spans.size() > 1 ? new ArrayList<>(spans.size()) : null;
-      for (Span s : spans) {
-        span(s);
+      moreSpans = null;
+      givenSpans = null;
+      int size = spans.size();
+      if (size > 1) {
+        for (Span s : spans) {
+          Objects.requireNonNull(s, "span");
+        }
+        givenSpans = List.copyOf(spans); // the same list when it is already immutable
+      } else if (size == 1) {
+        span(spans.get(0));
       }
       return this;
     }
@@ -171,7 +185,7 @@ public record Finding(
         }
       }
       if (meta == null) {
-        meta = new String[8];
+        meta = new String[6]; // three keys, the most most detectors set
       } else if (metaSize == meta.length) {
         meta = java.util.Arrays.copyOf(meta, metaSize * 2);
       }
@@ -188,7 +202,9 @@ public record Finding(
       List<Span> spans =
           moreSpans != null
               ? List.copyOf(moreSpans)
-              : firstSpan != null ? List.of(firstSpan) : List.of();
+              : givenSpans != null
+                  ? givenSpans
+                  : firstSpan != null ? List.of(firstSpan) : List.of();
       return new Finding(detectorId, category, score, confidence, spans, message, metadataMap());
     }
 

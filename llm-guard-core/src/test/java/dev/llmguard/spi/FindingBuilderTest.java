@@ -111,4 +111,45 @@ class FindingBuilderTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("metadata value");
   }
+
+  @Test
+  void anImmutableListOfSpansBecomesTheFindingsOwnWithoutACopy() {
+    List<Span> given = List.of(new Span(0, 4), new Span(6, 9), new Span(12, 20));
+
+    Finding f = builder().spans(given).build();
+
+    assertThat(f.spans()).isSameAs(given);
+    assertThat(f.toBuilder().build().spans()).isSameAs(given);
+  }
+
+  @Test
+  void spansAddedAfterAGivenListFollowItAndLeaveItUnchanged() {
+    List<Span> given = List.of(new Span(0, 4), new Span(6, 9));
+
+    Finding f = builder().spans(given).span(30, 31).build();
+
+    assertThat(f.spans()).containsExactly(new Span(0, 4), new Span(6, 9), new Span(30, 31));
+    assertThat(given).containsExactly(new Span(0, 4), new Span(6, 9));
+  }
+
+  @Test
+  void aMutableListOfSpansIsCopiedSoLaterChangesDoNotReachTheFinding() {
+    List<Span> given = new ArrayList<>(List.of(new Span(0, 4), new Span(6, 9)));
+
+    Finding f = builder().spans(given).build();
+    given.add(new Span(40, 41));
+
+    assertThat(f.spans()).containsExactly(new Span(0, 4), new Span(6, 9));
+  }
+
+  @Test
+  void aNullAmongSeveralSpansIsRejectedWithItsName() {
+    List<Span> withNull = new ArrayList<>();
+    withNull.add(new Span(0, 1));
+    withNull.add(null);
+
+    assertThatThrownBy(() -> builder().spans(withNull))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("span");
+  }
 }
