@@ -137,14 +137,19 @@ public final class ExfiltrationDetector implements Detector {
         continue;
       }
       if (findings == null) {
-        findings = new ArrayList<>();
+        findings = new ArrayList<>(4);
       }
       findings.add(f);
       if (findings.size() >= maxFindings) {
         break;
       }
     }
-    return findings == null ? List.of() : List.copyOf(findings);
+    if (findings == null) {
+      return List.of();
+    }
+    return findings.size() == 1
+        ? List.of(findings.get(0))
+        : findings.size() == 2 ? List.of(findings.get(0), findings.get(1)) : List.copyOf(findings);
   }
 
   /**

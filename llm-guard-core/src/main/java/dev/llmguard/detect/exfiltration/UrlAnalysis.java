@@ -120,10 +120,28 @@ final class UrlAnalysis {
     return result(signals, hostStart, hostEnd);
   }
 
-  /** A URL without signals makes no finding, so its host is not needed and nothing is allocated. */
+  /**
+   * A URL without signals makes no finding, so its host is not needed; results without a host are
+   * shared (one per signal set, made on first use), so neither allocates.
+   */
   private static Result result(int signals, int hostStart, int hostEnd) {
-    return signals == 0 ? Result.NONE : new Result(signals, hostStart, hostEnd);
+    if (signals == 0) {
+      return Result.NONE;
+    }
+    if (hostStart >= 0) {
+      return new Result(signals, hostStart, hostEnd);
+    }
+    Result r = HOSTLESS.get(signals);
+    if (r == null) {
+      r = new Result(signals, -1, -1);
+      HOSTLESS.set(signals, r);
+    }
+    return r;
   }
+
+  /** Results without a host by signal set; racing threads store equal ones. */
+  private static final java.util.concurrent.atomic.AtomicReferenceArray<Result> HOSTLESS =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(1 << Signal.values().length);
 
   private int query(String t, int from, int to) {
     if (to - from >= 4 * longValue) {

@@ -230,6 +230,10 @@ public final class PiiDetector implements Detector {
               m.entity().label(),
               METADATA.get(m.entity()));
     }
-    return Collections.unmodifiableList(Arrays.asList(out));
+    return out.length == 1
+        ? List.of(out[0])
+        : out.length == 2
+            ? List.of(out[0], out[1])
+            : Collections.unmodifiableList(Arrays.asList(out));
   }
 }

@@ -12,6 +12,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Finds text a reader cannot see but a model reads: Unicode tag characters (decoded, the hidden
@@ -244,8 +245,8 @@ public final class InvisibleTextDetector implements Detector {
         score = graded(tally.count, 0.3, 0.6);
         break;
     }
-    String count = Integer.toString(tally.count);
-    Map<String, String> metadata;
+    Wording w = wording(kind, tally.count);
+    Map<String, String> metadata = w.metadata();
     if (hiddenLength > 0) {
       String hidden = tally.hidden.toString();
       metadata =
@@ -253,11 +254,9 @@ public final class InvisibleTextDetector implements Detector {
               "kind",
               kind.id(),
               "count",
-              count,
+              w.count(),
               "hidden_text",
               hidden.length() > maxHiddenText ? hidden.substring(0, maxHiddenText) : hidden);
-    } else {
-      metadata = Map.of("kind", kind.id(), "count", count);
     }
     // built directly: one copy of the span list, no builder
     return new Finding(
@@ -266,8 +265,35 @@ public final class InvisibleTextDetector implements Detector {
         score,
         score >= 0.85 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW,
         List.copyOf(tally.spans),
-        count + " " + kind.label(),
+        w.message(),
         metadata);
+  }
+
+  /** The count as text, the message and the metadata without hidden text of one finding. */
+  private record Wording(String count, String message, Map<String, String> metadata) {}
+
+  /** Counts up to this have their wording kept once made; higher ones are worded per finding. */
+  static final int WORDED_COUNTS = 256;
+
+  /**
+   * Wordings by kind and count, made on first use; a bounded table of immutable strings and maps,
+   * so that a text full of invisible characters pays for its spans, not for the same words again.
+   * Racing threads may both make a wording; either one is kept, and they are equal.
+   */
+  private static final AtomicReferenceArray<Wording> WORDINGS =
+      new AtomicReferenceArray<>(KINDS.length * (WORDED_COUNTS + 1));
+
+  private static Wording wording(InvisibleKind kind, int count) {
+    int slot = kind.ordinal() * (WORDED_COUNTS + 1) + count;
+    Wording w = count <= WORDED_COUNTS ? WORDINGS.get(slot) : null;
+    if (w == null) {
+      String c = Integer.toString(count);
+      w = new Wording(c, c + " " + kind.label(), Map.of("kind", kind.id(), "count", c));
+      if (count <= WORDED_COUNTS) {
+        WORDINGS.set(slot, w);
+      }
+    }
+    return w;
   }
 
   /** From {@code low} for one char towards {@code high} as the count grows (half-way at 8). */
