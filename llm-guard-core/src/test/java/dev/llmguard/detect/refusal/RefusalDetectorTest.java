@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmguard.GuardConfigurationException;
 import dev.llmguard.spi.Category;
+import dev.llmguard.spi.Detector;
 import dev.llmguard.spi.DetectorConfig;
 import dev.llmguard.spi.DetectorProvider;
 import dev.llmguard.spi.Finding;
@@ -48,6 +49,32 @@ class RefusalDetectorTest extends DetectorContractTest {
       for (Span s : f.spans()) {
         assertThat(s.end()).isLessThanOrEqualTo(e.text().length());
       }
+    }
+  }
+
+  @Test
+  void aThreadScanningRefusalsAndAnswersInTurnGetsTheVerdictsOfAFreshDetector() {
+    // one thread reuses its matchers from scan to scan; no scan may see another's text
+    List<String> texts = new ArrayList<>();
+    for (Entry e : entries("refusals.txt")) {
+      texts.add(e.text());
+    }
+    for (Entry e : entries("answers.txt")) {
+      texts.add(e.text());
+    }
+    List<List<Finding>> first = new ArrayList<>();
+    for (String t : texts) {
+      first.add(detectResponse(t));
+    }
+    java.util.Collections.reverse(texts);
+    java.util.Collections.reverse(first);
+    for (int k = 0; k < texts.size(); k++) {
+      Detector fresh = new RefusalDetectorProvider().create(DetectorConfig.empty("refusal"));
+      List<Finding> again = detectResponse(texts.get(k));
+      assertThat(again).as(texts.get(k)).isEqualTo(first.get(k));
+      assertThat(fresh.detect(ScanInput.of(Phase.RESPONSE, texts.get(k))))
+          .as(texts.get(k))
+          .isEqualTo(first.get(k));
     }
   }
 

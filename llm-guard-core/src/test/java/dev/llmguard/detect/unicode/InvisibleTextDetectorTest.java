@@ -116,6 +116,25 @@ class InvisibleTextDetectorTest extends DetectorContractTest {
   }
 
   @Test
+  void countsBeyondTheWordedOnesAreReportedExactly() {
+    String zw = Fixtures.text("invisible-text/zero-width.txt").strip();
+    Finding few = scan(detector, zw).get(0);
+    int perLine = Integer.parseInt(few.metadata().get("count"));
+    int lines = InvisibleTextDetector.WORDED_COUNTS / perLine + 3;
+    String text = (zw + "\n").repeat(lines);
+
+    Finding many = scan(detector, text).get(0);
+
+    int count = perLine * lines;
+    assertThat(count).isGreaterThan(InvisibleTextDetector.WORDED_COUNTS);
+    assertThat(many.metadata()).containsEntry("count", Integer.toString(count));
+    assertThat(many.message()).startsWith(count + " ");
+    assertThat(few.message()).startsWith(perLine + " ");
+    assertThat(many.message().substring(many.message().indexOf(' ')))
+        .isEqualTo(few.message().substring(few.message().indexOf(' ')));
+  }
+
+  @Test
   void kindsCanBeSelected() {
     Detector tagsOnly =
         provider().create(DetectorConfig.of("invisible-text", Map.of("kinds", "tag-characters")));
