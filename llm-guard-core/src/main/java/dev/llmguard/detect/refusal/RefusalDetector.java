@@ -83,7 +83,7 @@ public final class RefusalDetector implements Detector {
    * holds group arrays; making them per scan cost most of what a scan allocated). Released from the
    * scanned text at the end of each scan, so no text outlives its scan.
    */
-  private final ThreadLocal<Matcher[]> threadMatchers;
+  private final ThreadLocal<Matchers> threadMatchers;
 
   private RefusalDetector(double minScore, int headChars, int openingChars, Set<String> languages) {
     this.minScore = minScore;
@@ -98,7 +98,7 @@ public final class RefusalDetector implements Detector {
     this.rules = List.copyOf(selected);
     this.triggers = new TriggerTable(rules);
     int ruleCount = rules.size();
-    this.threadMatchers = ThreadLocal.withInitial(() -> new Matcher[ruleCount]);
+    this.threadMatchers = ThreadLocal.withInitial(() -> new Matchers(ruleCount));
   }
 
   /**
@@ -154,9 +154,26 @@ public final class RefusalDetector implements Detector {
   @Override
   public List<Finding> detect(ScanInput input) {
     String text = input.text();
+    Matchers matchers = threadMatchers.get();
+    Evidence evidence;
+    try {
+      evidence = scan(text, matchers);
+    } finally {
+      matchers.release();
+    }
+    if (evidence == null) {
+      return List.of();
+    }
+    double score = evidence.score();
+    if (score < minScore || score == 0.0) {
+      return List.of();
+    }
+    return List.of(evidence.toFinding(score));
+  }
+
+  private Evidence scan(String text, Matchers matchers) {
     int limit = headChars == 0 ? text.length() : Math.min(text.length(), headChars);
     Evidence evidence = null;
-    Matcher[] matchers = null;
     int prevStart = -1;
     int prevEnd = -1;
     int prevHash = 0;
@@ -181,47 +198,24 @@ public final class RefusalDetector implements Detector {
               ? null
               : triggers.lookup(
                   TriggerTable.pairHash(prevHash, hash), text, prevStart, prevEnd, start, i);
-      if (single != null || pair != null) {
-        if (matchers == null) {
-          matchers = threadMatchers.get();
-        }
-        if (single != null) {
-          evidence = tryRules(single, start, text, matchers, evidence);
-        }
-        if (pair != null) {
-          evidence = tryRules(pair, prevStart, text, matchers, evidence);
-        }
+      if (single != null) {
+        evidence = tryRules(single, start, text, matchers, evidence);
+      }
+      if (pair != null) {
+        evidence = tryRules(pair, prevStart, text, matchers, evidence);
       }
       prevStart = start;
       prevEnd = i;
       prevHash = hash;
     }
-    if (matchers != null) {
-      release(matchers);
-    }
-    if (evidence == null) {
-      return List.of();
-    }
-    double score = evidence.score();
-    if (score < minScore || score == 0.0) {
-      return List.of();
-    }
-    return List.of(evidence.toFinding(score));
+    return evidence;
   }
 
   private Evidence tryRules(
-      int[] candidates, int start, String text, Matcher[] matchers, Evidence evidence) {
+      int[] candidates, int start, String text, Matchers matchers, Evidence evidence) {
     int regionEnd = Math.min(text.length(), start + RefusalRules.MAX_RULE_CHARS);
     for (int r : candidates) {
-      Matcher m = matchers[r];
-      if (m == null) {
-        m = rules.get(r).pattern().matcher(text);
-        m.useTransparentBounds(true);
-        m.useAnchoringBounds(false);
-        matchers[r] = m;
-      } else {
-        m.reset(text); // keeps the transparent, non-anchoring bounds
-      }
+      Matcher m = matchers.on(r, rules.get(r), text);
       m.region(start, regionEnd);
       if (m.lookingAt()) {
         if (evidence == null) {
@@ -233,12 +227,46 @@ public final class RefusalDetector implements Detector {
     return evidence;
   }
 
-  /** Points this thread's matchers away from the scanned text, which may be large. */
-  private static void release(Matcher[] matchers) {
-    for (Matcher m : matchers) {
-      if (m != null) {
-        m.reset("");
+  /**
+   * One thread's matchers, one per rule, and the rules the scan under way has used; not
+   * thread-safe. A matcher is pointed at the scanned text on its first use in a scan and back at
+   * the empty string by {@link #release}, which {@link #detect} calls whatever happens.
+   */
+  private static final class Matchers {
+    private final Matcher[] byRule;
+    private final boolean[] inScan;
+    private final int[] used;
+    private int usedCount;
+
+    Matchers(int rules) {
+      byRule = new Matcher[rules];
+      inScan = new boolean[rules];
+      used = new int[rules];
+    }
+
+    Matcher on(int r, Rule rule, String text) {
+      Matcher m = byRule[r];
+      if (!inScan[r]) {
+        if (m == null) {
+          m = rule.pattern().matcher(text);
+          m.useTransparentBounds(true);
+          m.useAnchoringBounds(false);
+          byRule[r] = m;
+        } else {
+          m.reset(text); // keeps the transparent, non-anchoring bounds
+        }
+        inScan[r] = true;
+        used[usedCount++] = r;
       }
+      return m;
+    }
+
+    void release() {
+      for (int k = 0; k < usedCount; k++) {
+        byRule[used[k]].reset("");
+        inScan[used[k]] = false;
+      }
+      usedCount = 0;
     }
   }
 
