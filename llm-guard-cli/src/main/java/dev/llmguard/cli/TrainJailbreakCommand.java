@@ -224,8 +224,11 @@ final class TrainJailbreakCommand implements Callable<Integer> {
       throw new GuardConfigurationException(
           "--dim-bits must be between 4 and 24 but was " + dimBits);
     }
-    if (maxChars < 1 || iterations < 1) {
-      throw new GuardConfigurationException("--max-chars and --iterations must be at least 1");
+    if (maxChars < 1 || maxChars > JailbreakModel.MAX_CHARS_LIMIT || iterations < 1) {
+      throw new GuardConfigurationException(
+          "--max-chars must be between 1 and "
+              + JailbreakModel.MAX_CHARS_LIMIT
+              + " and --iterations at least 1");
     }
     if (!(l2 >= 0) || !(learningRate > 0) || !Double.isFinite(l2 + learningRate)) {
       throw new GuardConfigurationException("--l2 must be >= 0 and --learning-rate > 0");

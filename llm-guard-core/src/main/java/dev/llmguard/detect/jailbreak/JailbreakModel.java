@@ -42,6 +42,9 @@ public final class JailbreakModel {
   static final int MIN_DIM_BITS = 4;
   static final int MAX_DIM_BITS = 24;
 
+  /** The most chars a model may read: bounds the per-thread buffer to 8 MB. */
+  public static final int MAX_CHARS_LIMIT = 1 << 20;
+
   private static final int FNV_OFFSET = 0x811C9DC5;
   private static final int FNV_PRIME = 0x01000193;
   private static final int BIGRAM_SALT = 0x9E3779B9;
@@ -58,7 +61,8 @@ public final class JailbreakModel {
 
   /**
    * @param dimBits features are hashed into {@code 2^dimBits} buckets (4..24)
-   * @param maxChars only the first this many chars of a text are read (at least 1)
+   * @param maxChars only the first this many chars of a text are read (1..{@value
+   *     #MAX_CHARS_LIMIT})
    * @param bias the intercept
    * @param threshold the probability at or above which the model corroborates weak evidence (0..1)
    * @param weights one weight per bucket ({@code 2^dimBits} finite values); copied
@@ -81,8 +85,9 @@ public final class JailbreakModel {
               + " but was "
               + dimBits);
     }
-    if (maxChars < 1) {
-      throw new IllegalArgumentException("maxChars must be at least 1 but was " + maxChars);
+    if (maxChars < 1 || maxChars > MAX_CHARS_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxChars must be between 1 and " + MAX_CHARS_LIMIT + " but was " + maxChars);
     }
     if (!Double.isFinite(bias)) {
       throw new IllegalArgumentException("bias must be finite but was " + bias);
@@ -295,7 +300,10 @@ public final class JailbreakModel {
    * bucket ids in increasing order and their values. For training.
    */
   public static Features features(CharSequence text, int dimBits, int maxChars) {
-    if (dimBits < MIN_DIM_BITS || dimBits > MAX_DIM_BITS || maxChars < 1) {
+    if (dimBits < MIN_DIM_BITS
+        || dimBits > MAX_DIM_BITS
+        || maxChars < 1
+        || maxChars > MAX_CHARS_LIMIT) {
       throw new IllegalArgumentException("dimBits " + dimBits + " or maxChars " + maxChars);
     }
     int[] buckets = new int[2 * Math.min(text.length(), maxChars) + 2];

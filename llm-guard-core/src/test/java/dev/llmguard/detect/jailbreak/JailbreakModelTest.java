@@ -164,7 +164,10 @@ class JailbreakModelTest {
         .hasMessageContaining("dimBits must be between 4 and 24");
     assertThatThrownBy(() -> new JailbreakModel(8, 0, 0, 0.5, new float[256], ""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxChars must be at least 1 but was 0");
+        .hasMessage("maxChars must be between 1 and 1048576 but was 0");
+    assertThatThrownBy(() -> new JailbreakModel(8, (1 << 20) + 1, 0, 0.5, new float[256], ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxChars must be between 1 and 1048576 but was 1048577");
   }
 
   @Test
