@@ -71,7 +71,7 @@ final class TrainJailbreakCommand implements Callable<Integer> {
   @Option(
       names = "--max-chars",
       description = "Only the first N chars of a text are read (default: ${DEFAULT-VALUE}).",
-      defaultValue = "4096")
+      defaultValue = "2048")
   int maxChars;
 
   @Option(

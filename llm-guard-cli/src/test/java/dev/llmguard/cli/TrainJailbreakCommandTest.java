@@ -52,10 +52,10 @@ class TrainJailbreakCommandTest {
     assertThat(code).as(err.toString()).isEqualTo(Main.OK);
     JailbreakModel m = JailbreakModel.read(model);
     assertThat(m.dimBits()).isEqualTo(16);
-    assertThat(m.maxChars()).isEqualTo(4096);
+    assertThat(m.maxChars()).isEqualTo(2048);
     assertThat(m.provenance())
         .startsWith("llm-guard train-jailbreak on tiny-jailbreaks.jsonl sha256=")
-        .contains("30 rows, dim-bits 16, max-chars 4096");
+        .contains("30 rows, dim-bits 16, max-chars 2048");
     double lowestAttack =
         texts("jailbreak").stream().mapToDouble(m::probability).min().orElseThrow();
     double highestBenign = texts("benign").stream().mapToDouble(m::probability).max().orElseThrow();

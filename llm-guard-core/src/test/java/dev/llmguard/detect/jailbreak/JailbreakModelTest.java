@@ -49,6 +49,28 @@ class JailbreakModelTest {
   }
 
   @Test
+  void countsOfRepeatedTokensAndTextsOfEveryLengthScoreAsTheirFeatureVectorsSay() {
+    JailbreakModel model = randomModel(10, 3000);
+    Random random = new Random(7);
+    String[] words = {"stay", "in", "character", "DAN", "ünïcode", "🔓", "[", "]", "the", "a_b"};
+    for (int round = 0; round < 200; round++) {
+      StringBuilder sb = new StringBuilder();
+      int tokens = round == 0 ? 600 : random.nextInt(round < 100 ? 40 : 900);
+      for (int t = 0; t < tokens; t++) {
+        sb.append(round == 0 ? "again" : words[random.nextInt(words.length)]);
+        sb.append(random.nextInt(4) == 0 ? "" : random.nextBoolean() ? " " : "\n");
+      }
+      String text = sb.toString();
+      JailbreakModel.Features x = JailbreakModel.features(text, 10, 3000);
+      double dot = -0.5;
+      for (int i = 0; i < x.buckets().length; i++) {
+        dot += x.values()[i] * (double) model.weight(x.buckets()[i]);
+      }
+      assertThat(model.probability(text)).as(text).isCloseTo(sigmoid(dot), within(1e-5));
+    }
+  }
+
+  @Test
   void featuresIgnoreLetterCaseButNotWordOrder() {
     JailbreakModel model = randomModel(16, 4096);
     assertThat(model.probability("STAY IN CHARACTER, Nova"))
@@ -174,7 +196,7 @@ class JailbreakModelTest {
   void theBundledModelLoadsAndSaysHowItWasTrained() {
     JailbreakModel model = JailbreakModel.bundled();
     assertThat(model.dimBits()).isEqualTo(16);
-    assertThat(model.maxChars()).isEqualTo(4096);
+    assertThat(model.maxChars()).isEqualTo(2048);
     assertThat(model.threshold()).isBetween(0.0, 1.0);
     assertThat(model.provenance()).startsWith("llm-guard train-jailbreak on ");
     assertThat(JailbreakModel.bundled()).isSameAs(model);
