@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  * <p>Thread-safe: the per-region tables are immutable and shared; matchers are per thread. Memory:
  * each thread that validates numbers keeps one matcher (about 200 bytes) for each pattern it has
  * used: a dozen per region it validated in, about 1,430 for all of libphonenumber 9.0's metadata,
- * and never more than {@value #MAX_MATCHERS_PER_THREAD} (beyond that a matcher is made per call).
- * A matcher keeps only the short digit buffer it last read, never the scanned text.
+ * and never more than {@value #MAX_MATCHERS_PER_THREAD} (beyond that a matcher is made per call). A
+ * matcher keeps only the short digit buffer it last read, never the scanned text.
  */
 final class PhoneValidity {
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
