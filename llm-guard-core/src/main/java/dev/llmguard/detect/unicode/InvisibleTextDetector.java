@@ -97,13 +97,8 @@ public final class InvisibleTextDetector implements Detector {
     int n = t.length();
     Tally[] tallies = null; // by kind, in the order of InvisibleKind
     int found = 0;
-    int i = 0;
+    int i = skipPlain(t, 0, n);
     while (i < n) {
-      char c = t.charAt(i);
-      if (c < 0x00AD) {
-        i++;
-        continue;
-      }
       int cp = Character.codePointAt(t, i);
       int len = Character.charCount(cp);
       InvisibleKind kind = classify(t, i, cp, len);
@@ -120,11 +115,23 @@ public final class InvisibleTextDetector implements Detector {
         tally.add(i, i + len);
         decode(kind, cp, tally);
       }
-      i += len;
+      i = skipPlain(t, i + len, n);
     }
-    if (tallies == null) {
-      return List.of();
+    return tallies == null ? List.of() : findings(tallies, found);
+  }
+
+  /**
+   * The first index from {@code i} of a char that may be invisible (nothing below U+00AD is): a
+   * loop of its own, which the compiler keeps tight, over the bulk of every text.
+   */
+  private static int skipPlain(String t, int i, int n) {
+    while (i < n && t.charAt(i) < 0x00AD) {
+      i++;
     }
+    return i;
+  }
+
+  private List<Finding> findings(Tally[] tallies, int found) {
     Finding[] out = new Finding[found];
     int k = 0;
     for (InvisibleKind kind : KINDS) {
