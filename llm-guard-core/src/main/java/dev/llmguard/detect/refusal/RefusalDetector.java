@@ -3,6 +3,7 @@ package dev.llmguard.detect.refusal;
 import dev.llmguard.GuardConfigurationException;
 import dev.llmguard.detect.refusal.RefusalRules.Family;
 import dev.llmguard.detect.refusal.RefusalRules.Rule;
+import dev.llmguard.detect.text.TextNormalizer;
 import dev.llmguard.spi.Category;
 import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
@@ -47,8 +48,9 @@ import java.util.regex.Matcher;
  *   <li>{@code languages} — comma-separated subset of {@code en,de,fr,es,it,pt}, default all.
  * </ul>
  *
- * <p>Thread-safe and stateless after creation (each thread reuses its own regex matchers, holding
- * no text between scans); runs only in the {@link Phase#RESPONSE} phase.
+ * <p>Thread-safe and stateless after creation (each thread reuses its own regex matchers, which
+ * hold its last text until its next scan when that text is at most {@link #RELEASE_ABOVE} chars);
+ * runs only in the {@link Phase#RESPONSE} phase.
  *
  * <pre>{@code
  * Detector refusal = new RefusalDetectorProvider().create(DetectorConfig.empty("refusal"));
@@ -159,7 +161,7 @@ public final class RefusalDetector implements Detector {
     try {
       evidence = scan(text, matchers);
     } finally {
-      matchers.release();
+      matchers.release(text.length() > RELEASE_ABOVE);
     }
     if (evidence == null) {
       return List.of();
@@ -228,9 +230,16 @@ public final class RefusalDetector implements Detector {
   }
 
   /**
+   * A thread's matchers keep (until its next scan) a text up to this many chars, as the text
+   * normaliser's per-thread buffers do; a longer one is let go at the end of its scan. Pointing
+   * every matcher away after every scan cost prose a fifth more time.
+   */
+  static final int RELEASE_ABOVE = TextNormalizer.MAX_RETAINED_CHARS;
+
+  /**
    * One thread's matchers, one per rule, and the rules the scan under way has used; not
-   * thread-safe. A matcher is pointed at the scanned text on its first use in a scan and back at
-   * the empty string by {@link #release}, which {@link #detect} calls whatever happens.
+   * thread-safe. A matcher is pointed at the scanned text on its first use in a scan; {@link
+   * #release}, which {@link #detect} calls whatever happens, ends the scan.
    */
   private static final class Matchers {
     private final Matcher[] byRule;
@@ -261,9 +270,12 @@ public final class RefusalDetector implements Detector {
       return m;
     }
 
-    void release() {
+    /** Ends the scan; {@code dropText} points the matchers it used away from the text. */
+    void release(boolean dropText) {
       for (int k = 0; k < usedCount; k++) {
-        byRule[used[k]].reset("");
+        if (dropText) {
+          byRule[used[k]].reset("");
+        }
         inScan[used[k]] = false;
       }
       usedCount = 0;
