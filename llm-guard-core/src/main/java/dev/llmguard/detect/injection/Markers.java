@@ -119,6 +119,12 @@ final class Markers {
     if (n == 0) {
       return;
     }
+    if (!mayRepeat(t)) {
+      // No filler can be there (see mayRepeat): only the chars that may start a marker are read,
+      // in the order and with the checks of the token loop below.
+      markersFrom(t, 1, checkAt(t, 0, false, ev), ev);
+      return;
+    }
     boolean delimiterSeen = checkAt(t, 0, false, ev);
     int[] ts = new int[4];
     int[] te = new int[4];
@@ -194,15 +200,76 @@ final class Markers {
       count++;
     }
     // Filler found: the rest of the text is read for markers only.
-    for (; i < n; i++) {
-      char c = t.charAt(i);
-      if (c < 128 && CANDIDATE[c] && i != 0) {
-        delimiterSeen = checkAt(t, i, delimiterSeen, ev);
-      }
-    }
+    markersFrom(t, Math.max(i, 1), delimiterSeen, ev);
     if (flooded) {
       ev.add("adversarial-filler", "flood", 0.5, floodStart, floodEnd);
     }
+  }
+
+  /**
+   * The marker checks at every char from {@code from} (at least 1) on that may start a marker;
+   * {@code delimiterSeen} and the result as in {@link #checkAt}.
+   */
+  private static boolean markersFrom(
+      NormalizedText t, int from, boolean delimiterSeen, Evidence ev) {
+    int n = t.length();
+    boolean seen = delimiterSeen;
+    for (int i = from; i < n; i++) {
+      char c = t.charAt(i);
+      if (c < 128 && CANDIDATE[c]) {
+        seen = checkAt(t, i, seen, ev);
+      }
+    }
+    return seen;
+  }
+
+  /** Largest period, in chars, of the repeats that {@link #mayRepeat} looks for. */
+  static final int REPEAT_PERIOD = 24;
+
+  /** Fewest consecutive equal chars at one period that {@link #mayRepeat} looks for. */
+  static final int REPEAT_SPAN = 23;
+
+  /**
+   * Whether somewhere {@code t[x + j] == t[x + j + d]} for {@value #REPEAT_SPAN} consecutive {@code
+   * j} and some period {@code d} of at most {@value #REPEAT_PERIOD} chars: false means the text
+   * holds no filler, so the token loop of {@link #scan} can be skipped. Filler is either a token of
+   * {@value #PERIODIC_MIN}+ chars repeating a chunk of at most 24 chars (at least 24 equal pairs at
+   * that period), or {@value #FLOOD_RUN} tokens in a row of at most 6 chars each equal to the one 1
+   * to 3 tokens before: folded text has single separators, so each such token and the space after
+   * it (at most 7 chars) repeat whole, and the chars repeat at a period of at most 21 over more
+   * than 23 chars. Such a stretch holds two chars {@code c, c + 1} with {@code c} a multiple of
+   * {@code REPEAT_SPAN - 1}, so only those are probed: prose fails each probe after a comparison or
+   * two per period, which costs far less than splitting it into tokens.
+   */
+  static boolean mayRepeat(NormalizedText t) {
+    int n = t.length();
+    for (int c = 0; c + 2 < n; c += REPEAT_SPAN - 1) {
+      char first = t.charAt(c);
+      char second = t.charAt(c + 1);
+      int maxPeriod = Math.min(REPEAT_PERIOD, n - 2 - c);
+      for (int d = 1; d <= maxPeriod; d++) {
+        if (t.charAt(c + d) == first
+            && t.charAt(c + 1 + d) == second
+            && equalRun(t, c, d) >= REPEAT_SPAN) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** How many consecutive {@code j} around {@code c} (included) have {@code t[j] == t[j + d]}. */
+  private static int equalRun(NormalizedText t, int c, int d) {
+    int n = t.length();
+    int from = c;
+    while (from > 0 && c - from < REPEAT_SPAN && t.charAt(from - 1) == t.charAt(from - 1 + d)) {
+      from--;
+    }
+    int to = c + 1;
+    while (to + d < n && to - from < REPEAT_SPAN && t.charAt(to) == t.charAt(to + d)) {
+      to++;
+    }
+    return to - from;
   }
 
   /**

@@ -115,6 +115,15 @@ final class Lexicon {
     return 16 + length / 5;
   }
 
+  /** 1 for the ASCII chars that end a sentence for the matchers ({@code . ! ? ; \n}), else 0. */
+  private static final byte[] SENTENCE_END = new byte[128];
+
+  static {
+    for (char c : ".!?;\n".toCharArray()) {
+      SENTENCE_END[c] = 1;
+    }
+  }
+
   /**
    * The lexicon at one moment: a word table and a trie of the stems, each node of the trie numbered
    * so that a matcher can tell, per node, its own longest stem on the way there.
@@ -185,9 +194,7 @@ final class Lexicon {
       while (i < n) {
         char ch = c[i];
         if (!PhraseMatcher.isWordChar(ch)) {
-          if (ch == '.' || ch == '!' || ch == '?' || ch == '\n' || ch == ';') {
-            sent++;
-          }
+          sent += ch < 128 ? SENTENCE_END[ch] : 0;
           i++;
           continue;
         }
@@ -199,6 +206,8 @@ final class Lexicon {
         // as some stem goes.
         int s = i;
         int h = 0;
+        long packed = 0;
+        int wide = 0;
         int node = PhraseMatcher.StemTrie.ROOT;
         int at = node;
         while (i < n) {
@@ -208,6 +217,8 @@ final class Lexicon {
             break;
           }
           h = 31 * h + d;
+          packed = packed << 8 | d;
+          wide |= d;
           if (node >= 0) {
             node = trie.next(node, d);
             if (node >= 0) {
@@ -216,18 +227,24 @@ final class Lexicon {
           }
           i++;
         }
-        int word = table.find(c, s, i, h) + 1;
+        // Short words (most of them) are found by their chars packed into a number.
+        int word =
+            (i - s <= PhraseMatcher.WordTable.SHORT_MAX && wide <= 0xFF
+                    ? table.findShort(packed)
+                    : table.find(c, s, i, h))
+                + 1;
         w.start[count] = s;
         w.end[count] = i;
         w.word[count] = word;
         w.node[count] = at;
         w.sentence[count] = sent;
-        // Words where some rule may start are listed, so that a matcher visits only those.
+        // Words where some rule may start are listed, so that a matcher visits only those. Written
+        // always and kept only when bits != 0: whether a word starts a rule is no pattern a branch
+        // predictor can learn, and the arrays have room for one more entry than words so far.
         int bits = startWord[word] | startNode[at];
-        if (bits != 0) {
-          w.startAt[starts] = count;
-          w.startBits[starts++] = bits;
-        }
+        w.startAt[starts] = count;
+        w.startBits[starts] = bits;
+        starts += (bits | -bits) >>> 31;
         count++;
       }
       w.count = count;
