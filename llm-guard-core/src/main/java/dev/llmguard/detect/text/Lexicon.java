@@ -115,15 +115,6 @@ final class Lexicon {
     return 16 + length / 5;
   }
 
-  /** 1 for the ASCII chars that end a sentence for the matchers ({@code . ! ? ; \n}), else 0. */
-  private static final byte[] SENTENCE_END = new byte[128];
-
-  static {
-    for (char c : ".!?;\n".toCharArray()) {
-      SENTENCE_END[c] = 1;
-    }
-  }
-
   /**
    * The lexicon at one moment: a word table and a trie of the stems, each node of the trie numbered
    * so that a matcher can tell, per node, its own longest stem on the way there.
@@ -194,7 +185,9 @@ final class Lexicon {
       while (i < n) {
         char ch = c[i];
         if (!PhraseMatcher.isWordChar(ch)) {
-          sent += ch < 128 ? SENTENCE_END[ch] : 0;
+          if (ch == '.' || ch == '!' || ch == '?' || ch == '\n' || ch == ';') {
+            sent++;
+          }
           i++;
           continue;
         }
@@ -238,13 +231,12 @@ final class Lexicon {
         w.word[count] = word;
         w.node[count] = at;
         w.sentence[count] = sent;
-        // Words where some rule may start are listed, so that a matcher visits only those. Written
-        // always and kept only when bits != 0: whether a word starts a rule is no pattern a branch
-        // predictor can learn, and the arrays have room for one more entry than words so far.
+        // Words where some rule may start are listed, so that a matcher visits only those.
         int bits = startWord[word] | startNode[at];
-        w.startAt[starts] = count;
-        w.startBits[starts] = bits;
-        starts += (bits | -bits) >>> 31;
+        if (bits != 0) {
+          w.startAt[starts] = count;
+          w.startBits[starts++] = bits;
+        }
         count++;
       }
       w.count = count;
