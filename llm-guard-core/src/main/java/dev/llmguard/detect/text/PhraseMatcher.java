@@ -72,6 +72,15 @@ public final class PhraseMatcher {
   private final Compiled[][] byFirstWord;
   private final Compiled[][] byFirstStem;
 
+  /**
+   * Per first word (and per first stem), the second elements of its rules merged into one (widest
+   * gap, every word and stem accepted): where no word after the first fits that, none of the rules
+   * can match, and they are not tried one by one. Null where a rule has a single element.
+   */
+  private final Element[] secondAfterWord;
+
+  private final Element[] secondAfterStem;
+
   private final Lexicon lexicon;
 
   /** This matcher's bit in {@link Words#startBits}. */
@@ -166,6 +175,8 @@ public final class PhraseMatcher {
     }
     byFirstWord = toArrays(firstWord);
     byFirstStem = toArrays(firstStem);
+    secondAfterWord = merged(byFirstWord);
+    secondAfterStem = merged(byFirstStem);
     wordList = words.keysById();
     stemList = stems.keysById();
     this.lexicon = lexicon;
@@ -184,6 +195,36 @@ public final class PhraseMatcher {
     clientBit =
         Lexicon.clientBit(lexicon.register(Set.of(wordList), stemSet, startWords, startStems));
     binding = new Binding(lexicon.current());
+  }
+
+  /** For each list of rules, their second elements merged (see {@link #secondAfterWord}). */
+  private static Element[] merged(Compiled[][] rulesByFirst) {
+    Element[] out = new Element[rulesByFirst.length];
+    for (int id = 0; id < out.length; id++) {
+      Compiled[] rules = rulesByFirst[id];
+      if (rules.length == 0) {
+        continue;
+      }
+      int gap = 0;
+      long[] accepts = null;
+      for (Compiled c : rules) {
+        if (c.elements.length < 2) {
+          accepts = null;
+          break;
+        }
+        Element second = c.elements[1];
+        gap = Math.max(gap, second.gap);
+        if (accepts == null) {
+          accepts = second.accepts.clone();
+        } else {
+          for (int k = 0; k < accepts.length; k++) {
+            accepts[k] |= second.accepts[k];
+          }
+        }
+      }
+      out[id] = accepts == null ? null : new Element(gap, accepts);
+    }
+    return out;
   }
 
   private static Compiled[][] toArrays(List<List<Compiled>> lists) {
@@ -371,11 +412,11 @@ public final class PhraseMatcher {
       }
       int i = startAt[j];
       int lw = wordOf[word[i]];
-      if (lw >= 0) {
+      if (lw >= 0 && mayContinue(secondAfterWord[lw], b, w, i)) {
         hits = matchAll(byFirstWord[lw], b, w, i, hits);
       }
       int ls = stemOf[node[i]];
-      if (ls >= 0) {
+      if (ls >= 0 && mayContinue(secondAfterStem[ls], b, w, i)) {
         hits = matchAll(byFirstStem[ls], b, w, i, hits);
       }
     }
@@ -393,6 +434,24 @@ public final class PhraseMatcher {
       }
     }
     return hits;
+  }
+
+  /**
+   * Whether a word that {@code second} accepts follows word {@code i} within its gap and sentence,
+   * as {@link #matchAt} looks for a second element (always, for a null {@code second}).
+   */
+  private boolean mayContinue(Element second, Binding b, Words w, int i) {
+    if (second == null) {
+      return true;
+    }
+    int limit = Math.min(w.count - 1, i + 1 + second.gap);
+    int sentence = w.sentence[i];
+    for (int k = i + 1; k <= limit && w.sentence[k] == sentence; k++) {
+      if (matches(second, b, w, k)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int matchAt(Element[] els, Binding b, Words w, int i) {
