@@ -212,13 +212,9 @@ final class Markers {
    */
   private static boolean markersFrom(
       NormalizedText t, int from, boolean delimiterSeen, Evidence ev) {
-    int n = t.length();
     boolean seen = delimiterSeen;
-    for (int i = from; i < n; i++) {
-      char c = t.charAt(i);
-      if (c < 128 && CANDIDATE[c]) {
-        seen = checkAt(t, i, seen, ev);
-      }
+    for (int i = t.indexOfAny(CANDIDATE, from); i >= 0; i = t.indexOfAny(CANDIDATE, i + 1)) {
+      seen = checkAt(t, i, seen, ev);
     }
     return seen;
   }
@@ -227,19 +223,20 @@ final class Markers {
   static final int REPEAT_PERIOD = 24;
 
   /** Fewest consecutive equal chars at one period that {@link #mayRepeat} looks for. */
-  static final int REPEAT_SPAN = 23;
+  static final int REPEAT_SPAN = 32;
 
   /**
    * Whether somewhere {@code t[x + j] == t[x + j + d]} for {@value #REPEAT_SPAN} consecutive {@code
    * j} and some period {@code d} of at most {@value #REPEAT_PERIOD} chars: false means the text
    * holds no filler, so the token loop of {@link #scan} can be skipped. Filler is either a token of
-   * {@value #PERIODIC_MIN}+ chars repeating a chunk of at most 24 chars (at least 24 equal pairs at
-   * that period), or {@value #FLOOD_RUN} tokens in a row of at most 6 chars each equal to the one 1
-   * to 3 tokens before: folded text has single separators, so each such token and the space after
-   * it (at most 7 chars) repeat whole, and the chars repeat at a period of at most 21 over more
-   * than 23 chars. Such a stretch holds two chars {@code c, c + 1} with {@code c} a multiple of
-   * {@code REPEAT_SPAN - 1}, so only those are probed: prose fails each probe after a comparison or
-   * two per period, which costs far less than splitting it into tokens.
+   * {@value #PERIODIC_MIN}+ chars repeating a chunk of at most 24 chars and at most a third of it
+   * (so at least 32 equal pairs at that period), or {@value #FLOOD_RUN} tokens in a row of at most
+   * 6 chars each equal to the one 1 to 3 tokens before. Folded text has single separators and never
+   * a line break alone, so each such token with the space after it (2 to 7 chars) repeats whole:
+   * the chars repeat at a period of at most 21 over at least 46 chars. Such a stretch holds two
+   * chars {@code c, c + 1} with {@code c} a multiple of {@code REPEAT_SPAN - 1}, so only those are
+   * probed: prose fails each probe after a comparison or two per period, which costs far less than
+   * splitting it into tokens.
    */
   static boolean mayRepeat(NormalizedText t) {
     int n = t.length();

@@ -113,6 +113,22 @@ public final class NormalizedText {
     return -1;
   }
 
+  /**
+   * The first index at or after {@code from} of a folded char below 128 that {@code ascii} marks
+   * ({@code ascii[c]}, an array of 128), or -1: one tight loop over the folded chars, for scans
+   * that look at a few kinds of ASCII chars only.
+   */
+  public int indexOfAny(boolean[] ascii, int from) {
+    char[] c = chars;
+    for (int i = Math.max(0, from); i < length; i++) {
+      char ch = c[i];
+      if (ch < 128 && ascii[ch]) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Offset in the original of the folded char at {@code i} ({@code i == length()} is allowed). */
   public int originStart(int i) {
     return i >= length ? original.length() : origin[i];
