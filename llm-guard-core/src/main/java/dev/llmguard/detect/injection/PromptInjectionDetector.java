@@ -409,7 +409,7 @@ public final class PromptInjectionDetector implements Detector {
    * other than spaces, which prose has few of, and fewer than {@value #SPELLED_MIN} of them mean
    * nothing is joined. Reads most chars once, without splitting the text into words.
    */
-  private static boolean mayJoin(char[] text, int n) {
+  static boolean mayJoin(char[] text, int n) {
     int gaps = 0;
     int k = 0;
     while (k < n) {
