@@ -110,9 +110,10 @@ final class Markers {
   }
 
   /**
-   * Adds the signals of {@code t} to {@code ev}: markers in text order, then filler. One pass: the
-   * filler check splits the text into tokens, and the chars that may start a marker are checked on
-   * the way.
+   * Adds the signals of {@code t} to {@code ev}: markers in text order, then filler. Text that
+   * cannot hold filler ({@link #mayRepeat}, prose) is only searched for the chars that may start a
+   * marker; other text is split into tokens for the filler check, and those chars are checked on
+   * the way. Either way the same markers are found, in the same order.
    */
   static void scan(NormalizedText t, Evidence ev) {
     int n = t.length();

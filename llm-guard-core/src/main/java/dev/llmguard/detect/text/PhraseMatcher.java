@@ -12,7 +12,8 @@ import java.util.Set;
  * Finds families of phrasings in folded text, in time linear in the text length and without regular
  * expressions. Text is split into words; each word is looked up once in a hash table (without
  * allocating); rules are sequences of word alternatives with bounded gaps, tried only where their
- * first word occurs, and never across a sentence end.
+ * first word occurs and some word after it fits the second element of one of them, and never across
+ * a sentence end.
  *
  * <p>Rule syntax: elements separated by spaces. An element is a set of alternatives separated by
  * {@code |}; an alternative ending in {@code *} is a prefix ({@code instruct*}). An element may be
