@@ -414,7 +414,7 @@ public final class PromptInjectionDetector implements Detector {
     int k = 0;
     while (k < n) {
       char c = text[k];
-      if (c < 128 ? !ASCII_GAP_MARK[c] : !isSeparator(c)) {
+      if (c == ' ' || !isSeparator(c)) {
         k++;
         continue;
       }
@@ -458,13 +458,6 @@ public final class PromptInjectionDetector implements Detector {
         ASCII_SEPARATOR[c] = true;
       }
     }
-  }
-
-  /** {@link #ASCII_SEPARATOR} but the space: the chars from which {@link #mayJoin} counts gaps. */
-  private static final boolean[] ASCII_GAP_MARK = ASCII_SEPARATOR.clone();
-
-  static {
-    ASCII_GAP_MARK[' '] = false;
   }
 
   private static boolean isSeparator(char c) {
