@@ -27,8 +27,10 @@ import java.util.function.Function;
  * </pre>
  *
  * {@code DETECTORS} is a comma-separated list of ids or {@code all} (every discovered detector);
- * {@code INPUTS} names from {@link Texts#NAMES}; defaults: 1 variant, 200 ms a round, 11 rounds.
- * Prints, per input and size, the median (and least) µs per scan of each build and their ratio.
+ * {@code INPUTS} names from {@link Texts#NAMES} or {@code file:PATH[?label=L]} (real texts from a
+ * JSON-lines file, read by this build, so older builds can be measured on them too); defaults: 1
+ * variant, 200 ms a round, 11 rounds. Prints, per input and size, the median (and least) µs per
+ * scan of each build and their ratio.
  */
 public final class CompareBuilds {
 
@@ -149,10 +151,20 @@ public final class CompareBuilds {
               throw new IllegalStateException(e);
             }
           };
-      Object inputs =
-          alternating
-              .getMethod("of", String.class, int.class, int.class, Function.class)
-              .invoke(null, input, size, variants, build);
+      Object inputs;
+      if (input.startsWith(Texts.FILE_PREFIX)) {
+        // Real texts are read by this build's Texts, so an older build can be measured on them.
+        List<String> texts = new ArrayList<>();
+        for (int v = 0; v < variants; v++) {
+          texts.add(Texts.of(input, size, v));
+        }
+        inputs = alternating.getMethod("of", List.class, Function.class).invoke(null, texts, build);
+      } else {
+        inputs =
+            alternating
+                .getMethod("of", String.class, int.class, int.class, Function.class)
+                .invoke(null, input, size, variants, build);
+      }
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
       MethodHandle next = lookup.unreflect(alternating.getMethod("next")).bindTo(inputs);
       MethodHandle run = lookup.unreflect(set.getMethod("scan", List.class, phase, scanInput));

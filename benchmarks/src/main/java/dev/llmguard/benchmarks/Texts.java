@@ -13,6 +13,11 @@ import java.util.Random;
  * shuffled with a fixed seed into paragraphs) and adversarial texts that aim at every pattern
  * family (runs of one character, nested brackets, near-misses). Deterministic: the same name and
  * size always give the same text.
+ *
+ * <p>A name {@code file:PATH} or {@code file:PATH?label=L} stands for real texts: the {@code text}
+ * fields of a JSON-lines file (only the lines whose {@code label} is {@code L}), joined by blank
+ * lines in file order and cut to the size; variant {@code v} starts {@code v} sixty-fourths into
+ * the file. Use it to measure on your own prompts (for example the benign rows of an eval file).
  */
 public final class Texts {
 
@@ -76,6 +81,9 @@ public final class Texts {
    * @throws IllegalArgumentException for a name not in {@link #NAMES}
    */
   public static String of(String name, int size) {
+    if (name.startsWith(FILE_PREFIX)) {
+      return fromFile(name, size, 0);
+    }
     return switch (name) {
       case "prose" -> prose(size, 42);
       case "one-char" -> "a".repeat(size);
@@ -104,6 +112,9 @@ public final class Texts {
   public static String of(String name, int size, int variant) {
     if (variant == 0) {
       return of(name, size);
+    }
+    if (name.startsWith(FILE_PREFIX)) {
+      return fromFile(name, size, variant);
     }
     return switch (name) {
       case "prose" -> prose(size, 42 + variant);
@@ -175,6 +186,74 @@ public final class Texts {
       sb.append(NEAR_MISSES[i++ % NEAR_MISSES.length]);
     }
     return cut(sb, size);
+  }
+
+  /** Prefix of input names that read texts from a JSON-lines file. */
+  public static final String FILE_PREFIX = "file:";
+
+  private static final java.util.Map<String, List<String>> FILES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Texts of a JSON-lines file joined to exactly {@code size} chars.
+   *
+   * @throws IllegalArgumentException when the file cannot be read, a line is not JSON, or no line
+   *     has a {@code text} (with the label asked for)
+   */
+  static String fromFile(String name, int size, int variant) {
+    List<String> texts = FILES.computeIfAbsent(name, Texts::loadFile);
+    StringBuilder sb = new StringBuilder(size + 1024);
+    int i = (int) ((long) variant * (texts.size() / 64 + 1) % texts.size());
+    while (sb.length() < size) {
+      if (sb.length() > 0) {
+        sb.append("\n\n");
+      }
+      sb.append(texts.get(i));
+      i = i + 1 == texts.size() ? 0 : i + 1;
+    }
+    return cut(sb, size);
+  }
+
+  private static List<String> loadFile(String name) {
+    String spec = name.substring(FILE_PREFIX.length());
+    String label = null;
+    int q = spec.lastIndexOf("?label=");
+    if (q >= 0) {
+      label = spec.substring(q + "?label=".length());
+      spec = spec.substring(0, q);
+    }
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> out = new ArrayList<>();
+    try {
+      int lineNo = 0;
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(spec))) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+          node = mapper.readTree(line);
+        } catch (IOException e) {
+          throw new IllegalArgumentException(spec + ":" + lineNo + ": not JSON: " + e.getMessage());
+        }
+        var text = node.get("text");
+        var l = node.get("label");
+        if (text != null
+            && text.isTextual()
+            && !text.asText().isEmpty()
+            && (label == null || l != null && label.equals(l.asText()))) {
+          out.add(text.asText());
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + spec + ": " + e.getMessage(), e);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(
+          spec + " has no line with a \"text\"" + (label == null ? "" : " and label " + label));
+    }
+    return List.copyOf(out);
   }
 
   private static String repeat(String unit, int size) {

@@ -8,7 +8,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the {@code llm-guard} command line: {@code scan} and {@code eval}.
+ * Entry point of the {@code llm-guard} command line: {@code scan}, {@code eval}, {@code bench} and
+ * {@code train-jailbreak}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} unexpected error, {@value #USAGE} bad
  * options, {@value #DATA_ERROR} malformed input (the message names file and line), {@value
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       ScanCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      TrainJailbreakCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

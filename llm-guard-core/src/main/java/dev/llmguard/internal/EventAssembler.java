@@ -8,9 +8,6 @@ import dev.llmguard.event.GuardEvent;
 import dev.llmguard.spi.Category;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Span;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -387,21 +384,8 @@ public final class EventAssembler {
     return clean.substring(0, cut) + "…[truncated " + (clean.length() - cut) + " chars]";
   }
 
-  /** {@code sha256:<hex>} of the text as UTF-8, or {@code null}. */
+  /** {@code sha256:<hex>} of the text as UTF-8 (unpaired surrogates as U+FFFD), or {@code null}. */
   public static String hash(String text) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] d = md.digest(Texts.replaceUnpairedSurrogates(text).getBytes(StandardCharsets.UTF_8));
-      StringBuilder sb = new StringBuilder("sha256:");
-      for (byte b : d) {
-        sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-      }
-      return sb.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return text == null ? null : "sha256:" + Sha256.hex(text);
   }
 }

@@ -12,6 +12,7 @@ import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -26,6 +27,12 @@ import java.util.Set;
  * combines families ({@link Evidence}), so "imagine you are a chef" alone stays low while a persona
  * that has no rules, never refuses and answers twice scores high. Text is folded first ({@link
  * TextNormalizer}). One finding per text with the spans of the matched phrases.
+ *
+ * <p>Weak but present evidence (a score from {@value #LEARNED_GATE} up to {@value
+ * #LEARNED_PROMOTION}) is shown to a learned model ({@link JailbreakModel}, bundled by default);
+ * when its probability reaches the model's threshold the score rises to {@value #LEARNED_PROMOTION}
+ * or more, the family {@code learned} is added and the finding carries {@code model-probability}.
+ * The model never reports a text on its own.
  *
  * <p>Thread-safe and stateless; linear in the text length.
  */
@@ -49,13 +56,37 @@ public final class JailbreakDetector implements Detector {
   /** Core evidence at which context counts in full. */
   static final double GATE = 0.7;
 
+  /**
+   * Rule evidence at or above this score, but below {@value #LEARNED_PROMOTION}, is shown to the
+   * learned model ({@link JailbreakModel}); when the model agrees, the score is raised to at least
+   * {@value #LEARNED_PROMOTION}. The model never reports a text without rule evidence.
+   */
+  public static final double LEARNED_GATE = 0.3;
+
+  /** The lowest score of a finding that the learned model corroborated. */
+  public static final double LEARNED_PROMOTION = 0.5;
+
+  /** Scores the model can give on its own reach at most this (a medium-confidence finding). */
+  static final double LEARNED_CEILING = 0.75;
+
   private final double minScore;
   private final Set<Phase> phases;
+  private final JailbreakModel model;
 
   /**
+   * A detector with the bundled learned model ({@link JailbreakModel#bundled()}).
+   *
    * @throws IllegalArgumentException when {@code minScore} is not within 0..1 or phases is empty
    */
   public JailbreakDetector(double minScore, Set<Phase> phases) {
+    this(minScore, phases, JailbreakModel.bundled());
+  }
+
+  /**
+   * @param model the learned model that corroborates weak evidence, or {@code null} for rules only
+   * @throws IllegalArgumentException when {@code minScore} is not within 0..1 or phases is empty
+   */
+  public JailbreakDetector(double minScore, Set<Phase> phases, JailbreakModel model) {
     if (!(minScore >= 0 && minScore <= 1)) {
       throw new IllegalArgumentException("min-score must be between 0 and 1 but was " + minScore);
     }
@@ -64,10 +95,16 @@ public final class JailbreakDetector implements Detector {
     }
     this.minScore = minScore;
     this.phases = Set.copyOf(phases);
+    this.model = model;
   }
 
   public JailbreakDetector() {
     this(DEFAULT_MIN_SCORE, Set.of(Phase.PROMPT));
+  }
+
+  /** The learned model, or {@code null} when the detector runs on rules only. */
+  public JailbreakModel model() {
+    return model;
   }
 
   @Override
@@ -91,25 +128,49 @@ public final class JailbreakDetector implements Detector {
       return List.of();
     }
     double score = corroborated(ev, ev.score(CONTEXT, GATE));
+    double probability = -1;
+    if (model != null && score >= LEARNED_GATE && score < LEARNED_PROMOTION) {
+      probability = model.probability(text);
+      if (probability >= model.threshold()) {
+        score = promoted(probability, model.threshold());
+      }
+    }
     if (score < minScore) {
       return List.of();
     }
+    boolean learned = probability >= 0 && score >= LEARNED_PROMOTION;
     List<String> families = ev.topFamilies(3);
+    String familyList = String.join(",", families) + (learned ? ",learned" : "");
     String signals = String.join(",", ev.signalNames());
-    return List.of(
+    Finding.Builder finding =
         Finding.builder(ID, Category.JAILBREAK)
             .score(score)
             .confidence(
                 score >= 0.8 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW)
             .spans(ev.spans(text.length(), 16))
-            .message("jailbreak: " + String.join(", ", families))
-            .metadata("families", String.join(",", families))
+            .message(
+                "jailbreak: "
+                    + String.join(", ", families)
+                    + (learned ? ", corroborated by the learned model" : ""))
+            .metadata("families", familyList)
             .metadata(
                 "signals",
                 signals.length() > 200
                     ? signals.substring(0, Math.max(0, signals.lastIndexOf(',', 200)))
-                    : signals)
-            .build());
+                    : signals);
+    if (probability >= 0) {
+      finding.metadata("model-probability", String.format(Locale.ROOT, "%.3f", probability));
+    }
+    return List.of(finding.build());
+  }
+
+  /**
+   * The score of weak evidence that the model corroborated: {@value #LEARNED_PROMOTION} at the
+   * threshold, rising linearly to {@value #LEARNED_CEILING} at probability 1.
+   */
+  static double promoted(double probability, double threshold) {
+    double above = threshold >= 1 ? 1 : (probability - threshold) / (1 - threshold);
+    return LEARNED_PROMOTION + (LEARNED_CEILING - LEARNED_PROMOTION) * Math.min(1, above);
   }
 
   /**
