@@ -291,16 +291,23 @@ public final class PhraseMatcher {
    * #words} is owned by its caller.
    */
   public static final class Words {
+    /**
+     * Where each word starts in the folded text (where it ends is found again from there, for the
+     * few words that end a hit: see {@link #end}).
+     */
     int[] start;
-    int[] end;
 
-    /** The id + 1 of each word in the snapshot's table, 0 when it holds no such word. */
+    /**
+     * The id + 1 of each word in the snapshot's table (0 when it holds no such word), shifted left
+     * by one; the low bit ({@link #SENTENCE}) is set when a sentence ended between the word before
+     * and this one. Two words are in the same sentence when no word after the first up to the
+     * second has the bit. (Kept in one array so that the matchers read one array per word.)
+     */
     int[] word;
 
     /** The deepest stem-trie node each word reaches (the root when none). */
     int[] node;
 
-    int[] sentence;
     int count;
 
     /** The words where some rule may start: their indexes, and the bits of the matchers. */
@@ -316,10 +323,8 @@ public final class PhraseMatcher {
 
     Words(int capacity) {
       start = new int[capacity];
-      end = new int[capacity];
       word = new int[capacity];
       node = new int[capacity];
-      sentence = new int[capacity];
       startAt = new int[capacity];
       startBits = new int[capacity];
     }
@@ -332,13 +337,30 @@ public final class PhraseMatcher {
       return start.length;
     }
 
+    /**
+     * Where word {@code k} ends in the folded text: after its word chars, an apostrophe included
+     * where a word char follows it (the rule {@link Lexicon.Snapshot#split} splits by).
+     */
+    int end(int k) {
+      char[] c = text.chars();
+      int n = text.length();
+      int s = start[k];
+      int i = s;
+      while (i < n) {
+        char d = c[i];
+        if (!isWordChar(d) && !(d == '\'' && i + 1 < n && isWordChar(c[i + 1]) && i > s)) {
+          break;
+        }
+        i++;
+      }
+      return i;
+    }
+
     void grow() {
       int nc = start.length * 2;
       start = Arrays.copyOf(start, nc);
-      end = Arrays.copyOf(end, nc);
       word = Arrays.copyOf(word, nc);
       node = Arrays.copyOf(node, nc);
-      sentence = Arrays.copyOf(sentence, nc);
       startAt = Arrays.copyOf(startAt, nc);
       startBits = Arrays.copyOf(startBits, nc);
     }
@@ -367,9 +389,12 @@ public final class PhraseMatcher {
     return c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c);
   }
 
+  /** The bit of {@link Words#word} that marks a word starting a new sentence. */
+  static final int SENTENCE = 1;
+
   private boolean matches(Element e, Binding b, Words w, int k) {
     long[] accepts = e.accepts;
-    int word = b.wordOf[w.word[k]];
+    int word = b.wordOf[w.word[k] >>> 1];
     if (word >= 0 && (accepts[word >>> 6] & 1L << word) != 0) {
       return true;
     }
@@ -412,7 +437,7 @@ public final class PhraseMatcher {
         continue;
       }
       int i = startAt[j];
-      int lw = wordOf[word[i]];
+      int lw = wordOf[word[i] >>> 1];
       if (lw >= 0 && mayContinue(secondAfterWord[lw], b, w, i)) {
         hits = matchAll(byFirstWord[lw], b, w, i, hits);
       }
@@ -431,7 +456,7 @@ public final class PhraseMatcher {
         if (hits == null) {
           hits = new ArrayList<>();
         }
-        hits.add(new Hit(c.rule, w.start[i], w.end[end]));
+        hits.add(new Hit(c.rule, w.start[i], w.end(end)));
       }
     }
     return hits;
@@ -446,8 +471,7 @@ public final class PhraseMatcher {
       return true;
     }
     int limit = Math.min(w.count - 1, i + 1 + second.gap);
-    int sentence = w.sentence[i];
-    for (int k = i + 1; k <= limit && w.sentence[k] == sentence; k++) {
+    for (int k = i + 1; k <= limit && (w.word[k] & SENTENCE) == 0; k++) {
       if (matches(second, b, w, k)) {
         return true;
       }
@@ -462,7 +486,8 @@ public final class PhraseMatcher {
       int limit = Math.min(w.count - 1, pos + 1 + el.gap);
       int found = -1;
       for (int k = pos + 1; k <= limit; k++) {
-        if (w.sentence[k] != w.sentence[i]) {
+        if ((w.word[k] & SENTENCE) != 0) {
+          // A sentence ended before word k, so after word i (the words up to pos have no bit).
           break;
         }
         if (matches(el, b, w, k)) {
