@@ -11,15 +11,7 @@ public final class NormalizedText {
   private final CharSequence original;
   private final char[] chars;
   private final int length;
-
-  /**
-   * The offset map, sparse: {@link #breakCount} pairs (folded index, original offset), by index;
-   * the offset of folded char {@code i} is that of the last pair at or before {@code i} plus the
-   * distance from it ({@code i} itself before the first pair).
-   */
-  private final int[] breaks;
-
-  private final int breakCount;
+  private final int[] origin;
   private final int longestSpacedRun;
   private final int spacedRunStart;
   private final int spacedRunEnd;
@@ -37,8 +29,7 @@ public final class NormalizedText {
       CharSequence original,
       char[] chars,
       int length,
-      int[] breaks,
-      int breakCount,
+      int[] origin,
       int longestSpacedRun,
       int spacedRunStart,
       int spacedRunEnd,
@@ -47,8 +38,7 @@ public final class NormalizedText {
     this.original = original;
     this.chars = chars;
     this.length = length;
-    this.breaks = breaks;
-    this.breakCount = breakCount;
+    this.origin = origin;
     this.longestSpacedRun = longestSpacedRun;
     this.spacedRunStart = spacedRunStart;
     this.spacedRunEnd = spacedRunEnd;
@@ -141,24 +131,7 @@ public final class NormalizedText {
 
   /** Offset in the original of the folded char at {@code i} ({@code i == length()} is allowed). */
   public int originStart(int i) {
-    return i >= length ? original.length() : origin(i);
-  }
-
-  /** Offset in the original of folded char {@code i < length}: a binary search of the breaks. */
-  private int origin(int i) {
-    int lo = 0;
-    int hi = breakCount - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (breaks[2 * mid] <= i) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found < 0 ? i : breaks[2 * found + 1] + (i - breaks[2 * found]);
+    return i >= length ? original.length() : origin[i];
   }
 
   /**
@@ -173,8 +146,8 @@ public final class NormalizedText {
       return original.length();
     }
     // The original chars between the last folded char and the next one belong to the range.
-    int last = origin(end - 1);
-    int next = origin(end);
+    int last = origin[end - 1];
+    int next = origin[end];
     return next > last ? skipInvisibleBackwards(last, next) : last + 1;
   }
 

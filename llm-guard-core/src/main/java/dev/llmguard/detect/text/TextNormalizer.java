@@ -280,13 +280,6 @@ public final class TextNormalizer {
     char[] source = new char[0];
     char[] chars = new char[0];
     int[] origin = new int[0];
-
-    /**
-     * The offset map of the folded text, sparse: pairs (folded index, original offset) where the
-     * offset is not the one of the char before plus one (see {@link NormalizedText#originStart}).
-     */
-    int[] breaks = new int[0];
-
     NormalizedText last;
     CharSequence lastText;
 
@@ -325,9 +318,6 @@ public final class TextNormalizer {
      * Output arrays of at least {@code capacity}, kept for the next call unless they are too large.
      */
     void ensure(int capacity) {
-      if (breaks.length == 0) {
-        breaks = new int[64];
-      }
       if (chars.length < capacity) {
         int size = Math.max(capacity, Math.min(MAX_RETAINED_CHARS, chars.length * 2));
         chars = new char[size];
@@ -353,23 +343,6 @@ public final class TextNormalizer {
         chars = new char[0];
         origin = new int[0];
       }
-      if (breaks.length > 2 * (MAX_RETAINED_CHARS + SLACK)) {
-        breaks = new int[0];
-      }
-    }
-
-    /**
-     * Records that folded char {@code m} comes from original offset {@code origin}, as break number
-     * {@code count} (the array grows when full).
-     */
-    void addBreak(int count, int m, int origin) {
-      int[] br = breaks;
-      if (2 * count + 2 > br.length) {
-        br = Arrays.copyOf(br, Math.max(64, br.length * 2));
-        breaks = br;
-      }
-      br[2 * count] = m;
-      br[2 * count + 1] = origin;
     }
   }
 
@@ -404,7 +377,7 @@ public final class TextNormalizer {
     }
     int n = identity;
     if (identity == len) {
-      return secondPass(text, a, ao, n, identity, b);
+      return secondPass(text, a, ao, n, identity, b.reused ? b : null);
     }
     // From the first char that folds otherwise, the output may run ahead of the input: read the
     // rest from a copy.
@@ -454,7 +427,7 @@ public final class TextNormalizer {
         ao[n++] = i;
       }
     }
-    return secondPass(text, a, ao, n, identity, b);
+    return secondPass(text, a, ao, n, identity, b.reused ? b : null);
   }
 
   private static boolean isLetter(char c) {
@@ -478,7 +451,7 @@ public final class TextNormalizer {
   }
 
   private static NormalizedText secondPass(
-      CharSequence original, char[] a, int[] ao, int n, int identity, Buffers buf) {
+      CharSequence original, char[] a, int[] ao, int n, int identity, Buffers scratch) {
     // Undo leetspeak inside words: a digit or symbol counts as a letter when a letter touches it.
     for (int i = 0; i < n; i++) {
       char c = a[i];
@@ -492,13 +465,8 @@ public final class TextNormalizer {
     }
     // From here on the output is written into the same arrays: it is never longer than what has
     // been read, and whatever is read behind the write position is unchanged (see secondPass).
-    // The offset of each output char is stored only where it is not the one before plus one (at a
-    // collapsed space, a squeezed letter, a fold of one char into several): a break. Between two
-    // breaks the offset minus the index is a constant, delta.
     char[] b = a;
-    int breakCount = 0;
-    int delta = 0;
-    int o;
+    int[] bo = ao;
     int m = 0;
     int longestRun = 0;
     int runStart = 0;
@@ -515,12 +483,7 @@ public final class TextNormalizer {
         }
         if (m > 0) {
           b[m] = newline ? '\n' : ' ';
-          o = origin(ao, identity, start);
-          if (o - m != delta) {
-            delta = o - m;
-            buf.addBreak(breakCount++, m, o);
-          }
-          m++;
+          bo[m++] = origin(ao, identity, start);
         }
         continue;
       }
@@ -536,12 +499,7 @@ public final class TextNormalizer {
           for (int k = i; k < end; k += 2) {
             if (!(m > 0 && b[m - 1] == a[k] && a[k] >= 'a' && a[k] <= 'z')) {
               b[m] = a[k];
-              o = origin(ao, identity, k);
-              if (o - m != delta) {
-                delta = o - m;
-                buf.addBreak(breakCount++, m, o);
-              }
-              m++;
+              bo[m++] = origin(ao, identity, k);
             }
           }
           i = end;
@@ -552,12 +510,7 @@ public final class TextNormalizer {
       // squeezed the same way.
       if (!(c >= 'a' && c <= 'z' && m > 0 && b[m - 1] == c)) {
         b[m] = c;
-        o = origin(ao, identity, i);
-        if (o - m != delta) {
-          delta = o - m;
-          buf.addBreak(breakCount++, m, o);
-        }
-        m++;
+        bo[m++] = origin(ao, identity, i);
       }
       i++;
       if (isWordChar(c)) {
@@ -572,12 +525,7 @@ public final class TextNormalizer {
           }
           if (last != d) {
             b[m] = d;
-            o = origin(ao, identity, i);
-            if (o - m != delta) {
-              delta = o - m;
-              buf.addBreak(breakCount++, m, o);
-            }
-            m++;
+            bo[m++] = origin(ao, identity, i);
             last = d;
           }
           i++;
@@ -587,16 +535,7 @@ public final class TextNormalizer {
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
       m--;
     }
-    return new NormalizedText(
-        original,
-        b,
-        m,
-        buf.breaks,
-        breakCount,
-        longestRun,
-        runStart,
-        runEnd,
-        buf.reused ? buf : null);
+    return new NormalizedText(original, b, m, bo, longestRun, runStart, runEnd, scratch);
   }
 
   /**
