@@ -123,9 +123,10 @@ public final class PromptInjectionDetector implements Detector {
     int cues = scanFolded(nt, ev);
     if (maxDecode > 0) {
       Decoder decoder = new Decoder(maxDecode, this::scanPayload);
-      // One copy of the text in an array serves every pass below (arrays read faster than
-      // String.charAt); it stays valid for this scan, as payload scans never copy a text there.
-      char[] chars = decoder.chars(text);
+      // The normaliser's copy of the text in an array serves every pass below (arrays read faster
+      // than String.charAt); it stays valid for this scan, as payload scans fold in buffers of
+      // their own (TextNormalizer.foldDecoded) and nothing writes to it.
+      char[] chars = nt.originalChars();
       int n = text.length();
       decoder.scan(text, chars, ev, (cues & ROT13_CUE) != 0, (cues & REVERSED_CUE) != 0);
       spelledOut(chars, n, ev);

@@ -9,6 +9,10 @@ package dev.llmguard.detect.text;
  */
 public final class NormalizedText {
   private final CharSequence original;
+
+  /** The chars of the original in its first {@code original.length()} places. */
+  private final char[] source;
+
   private final char[] chars;
   private final int length;
   private final int[] origin;
@@ -27,6 +31,7 @@ public final class NormalizedText {
 
   NormalizedText(
       CharSequence original,
+      char[] source,
       char[] chars,
       int length,
       int[] origin,
@@ -36,6 +41,7 @@ public final class NormalizedText {
       TextNormalizer.Buffers scratch) {
     this.scratch = scratch;
     this.original = original;
+    this.source = source;
     this.chars = chars;
     this.length = length;
     this.origin = origin;
@@ -62,6 +68,16 @@ public final class NormalizedText {
   /** The text that was normalised. */
   public String original() {
     return original.toString();
+  }
+
+  /**
+   * The chars of the original text in an array, for passes that read them often (an array reads
+   * faster than {@code String.charAt}): its first {@code original().length()} places hold them; it
+   * may be longer. Not a copy: it is valid for as long as this text is (see the class comment for
+   * one from {@link TextNormalizer#normalize}), and callers must never write to it.
+   */
+  public char[] originalChars() {
+    return source;
   }
 
   /** The backing array (package-private: never handed out of this package). */
