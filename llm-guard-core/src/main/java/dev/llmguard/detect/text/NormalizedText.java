@@ -10,9 +10,6 @@ package dev.llmguard.detect.text;
 public final class NormalizedText {
   private final CharSequence original;
 
-  /** The chars of the original in its first {@code original.length()} places. */
-  private final char[] source;
-
   private final char[] chars;
   private final int length;
   private final int[] origin;
@@ -31,7 +28,6 @@ public final class NormalizedText {
 
   NormalizedText(
       CharSequence original,
-      char[] source,
       char[] chars,
       int length,
       int[] origin,
@@ -41,7 +37,6 @@ public final class NormalizedText {
       TextNormalizer.Buffers scratch) {
     this.scratch = scratch;
     this.original = original;
-    this.source = source;
     this.chars = chars;
     this.length = length;
     this.origin = origin;
@@ -73,11 +68,14 @@ public final class NormalizedText {
   /**
    * The chars of the original text in an array, for passes that read them often (an array reads
    * faster than {@code String.charAt}): its first {@code original().length()} places hold them; it
-   * may be longer. Not a copy: it is valid for as long as this text is (see the class comment for
-   * one from {@link TextNormalizer#normalize}), and callers must never write to it.
+   * may be longer. For a text from {@link TextNormalizer#normalize} or {@link
+   * TextNormalizer#foldDecoded} it is not a copy but the array the text was folded from, in the
+   * calling thread's buffers: valid for as long as this text is, and never to be written to. For
+   * one from {@link TextNormalizer#fold} it is a fresh copy. (No field holds it here: a scan
+   * allocates one of these objects per text, and a field would make each larger.)
    */
   public char[] originalChars() {
-    return source;
+    return scratch != null ? scratch.source : original.toString().toCharArray();
   }
 
   /** The backing array (package-private: never handed out of this package). */

@@ -379,7 +379,7 @@ public final class TextNormalizer {
     }
     int n = identity;
     if (identity == len) {
-      return secondPass(text, src, a, ao, n, identity, b.reused ? b : null);
+      return secondPass(text, a, ao, n, identity, b.reused ? b : null);
     }
     // From the first char that folds otherwise, the output may run ahead of the input.
     for (int i = identity; i < len; i++) {
@@ -426,7 +426,7 @@ public final class TextNormalizer {
         ao[n++] = i;
       }
     }
-    return secondPass(text, src, a, ao, n, identity, b.reused ? b : null);
+    return secondPass(text, a, ao, n, identity, b.reused ? b : null);
   }
 
   private static boolean isLetter(char c) {
@@ -450,13 +450,7 @@ public final class TextNormalizer {
   }
 
   private static NormalizedText secondPass(
-      CharSequence original,
-      char[] source,
-      char[] a,
-      int[] ao,
-      int n,
-      int identity,
-      Buffers scratch) {
+      CharSequence original, char[] a, int[] ao, int n, int identity, Buffers scratch) {
     // Undo leetspeak inside words: a digit or symbol counts as a letter when a letter touches it.
     for (int i = 0; i < n; i++) {
       char c = a[i];
@@ -540,7 +534,8 @@ public final class TextNormalizer {
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
       m--;
     }
-    return new NormalizedText(original, source, b, m, bo, longestRun, runStart, runEnd, scratch);
+    // The original chars stay in scratch.source (NormalizedText#originalChars).
+    return new NormalizedText(original, b, m, bo, longestRun, runStart, runEnd, scratch);
   }
 
   /**
