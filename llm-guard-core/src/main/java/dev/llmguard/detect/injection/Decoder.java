@@ -152,7 +152,23 @@ final class Decoder {
    * instructions, prompt …), found by the phrase matcher.
    */
   void scan(String text, Evidence ev, boolean rot13Cue, boolean reversedCue) {
-    base64AndHex(scratch.text(text), text.length(), ev);
+    scan(text, chars(text), ev, rot13Cue, reversedCue);
+  }
+
+  /**
+   * The chars of {@code text} in this thread's reused array (or, beyond {@link
+   * TextNormalizer#MAX_RETAINED_CHARS}, an array of its own): valid until the next call on this
+   * thread; decoding never writes to it.
+   */
+  char[] chars(String text) {
+    return scratch.text(text);
+  }
+
+  /**
+   * As {@link #scan(String, Evidence, boolean, boolean)}, with {@code chars} from {@link #chars}.
+   */
+  void scan(String text, char[] chars, Evidence ev, boolean rot13Cue, boolean reversedCue) {
+    base64AndHex(chars, text.length(), ev);
     if (budget > 0 && countPercentEscapes(text) >= 6) {
       payload("url-encoded", urlDecode(text), 0, text.length(), ev);
     }
@@ -190,6 +206,10 @@ final class Decoder {
   }
 
   private void base64AndHex(char[] text, int n, Evidence ev) {
+    if (!mayHoldSpacedHex(text, n)) {
+      longRuns(text, n, ev);
+      return;
+    }
     int i = 0;
     // Runs of exactly two hex digits, each starting 3 chars after the one before: spaced hex bytes
     // ("69 67 6e") are such a chain, so without a chain of SPACED_HEX_MIN there are none to decode.
@@ -230,6 +250,85 @@ final class Decoder {
     if (budget > 0 && longestChain >= SPACED_HEX_MIN) {
       spacedHex(text, n, ev);
     }
+  }
+
+  /**
+   * What {@link #base64AndHex} does when {@link #mayHoldSpacedHex} is false: only runs of at least
+   * {@value #MIN_BASE64} base64 chars can decode then, so only they are looked at. A run that long
+   * covers the char {@value #MIN_BASE64} - 1 after wherever the search stands; when that char is
+   * not a base64 char, no such run starts before it and the search jumps past it. Prose is mostly
+   * short words: most of its chars are never read.
+   */
+  private void longRuns(char[] text, int n, Evidence ev) {
+    // i: where a run may start (i == 0, or text[i - 1] is not a base64 char).
+    int i = 0;
+    while (budget > 0) {
+      int p = i + MIN_BASE64 - 1;
+      if (p >= n) {
+        return;
+      }
+      if ((classOf(text[p]) & BASE64) == 0) {
+        i = p + 1;
+        continue;
+      }
+      int s = p;
+      while (s > i && (classOf(text[s - 1]) & BASE64) != 0) {
+        s--;
+      }
+      int e = p + 1;
+      while (e < n && (classOf(text[e]) & BASE64) != 0) {
+        e++;
+      }
+      i = e - s < MIN_BASE64 ? e : decodeRun(text, n, s, e, ev);
+    }
+  }
+
+  /**
+   * Decodes the base64 run {@code text[s, e)} of at least {@value #MIN_BASE64} chars as {@link
+   * #base64AndHex} does; returns the index after its padding.
+   */
+  private int decodeRun(char[] text, int n, int s, int e, Evidence ev) {
+    int seen = 0;
+    for (int k = s; k < e; k++) {
+      seen |= classOf(text[k]);
+    }
+    int i = e;
+    while (i < n && text[i] == '=' && i - e < 2) {
+      i++;
+    }
+    int len = e - s;
+    if ((seen & NON_HEX) == 0 && len >= MIN_HEX && len % 2 == 0) {
+      payload("hex", hexDecode(text, s, Math.min(e, s + MAX_PAYLOAD * 2)), s, e, ev);
+    } else if ((seen & UPPER) != 0 && (seen & LOWER) != 0) {
+      payload("base64", base64Decode(text, s, Math.min(e, s + MAX_PAYLOAD * 4 / 3)), s, i, ev);
+    }
+    return i;
+  }
+
+  /**
+   * Whether {@code text} may hold {@value #SPACED_HEX_MIN} space-separated hex bytes ({@code "69 67
+   * 6e …"}), the only thing besides long runs that {@link #base64AndHex} decodes. Such a stretch is
+   * {@code 3 * SPACED_HEX_MIN - 1} chars long, so it covers a multiple of that length, and around
+   * every char of it three hex bytes in a row start at most 7 chars before: only those chars are
+   * probed. (Two in a row would do, but "…ed af…" is common in prose.)
+   */
+  static boolean mayHoldSpacedHex(char[] text, int n) {
+    int stride = 3 * SPACED_HEX_MIN - 1;
+    for (int c = 0; c < n; c += stride) {
+      for (int j = Math.max(0, c - 7); j <= c && j + 7 < n; j++) {
+        if (text[j + 2] == ' '
+            && text[j + 5] == ' '
+            && isHex(text[j + 3])
+            && isHex(text[j + 4])
+            && isHex(text[j])
+            && isHex(text[j + 1])
+            && isHex(text[j + 6])
+            && isHex(text[j + 7])) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private void spacedHex(char[] text, int n, Evidence ev) {

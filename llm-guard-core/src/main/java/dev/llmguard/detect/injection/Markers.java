@@ -110,13 +110,20 @@ final class Markers {
   }
 
   /**
-   * Adds the signals of {@code t} to {@code ev}: markers in text order, then filler. One pass: the
-   * filler check splits the text into tokens, and the chars that may start a marker are checked on
-   * the way.
+   * Adds the signals of {@code t} to {@code ev}: markers in text order, then filler. Text that
+   * cannot hold filler ({@link #mayRepeat}, prose) is only searched for the chars that may start a
+   * marker; other text is split into tokens for the filler check, and those chars are checked on
+   * the way. Either way the same markers are found, in the same order.
    */
   static void scan(NormalizedText t, Evidence ev) {
     int n = t.length();
     if (n == 0) {
+      return;
+    }
+    if (!mayRepeat(t)) {
+      // No filler can be there (see mayRepeat): only the chars that may start a marker are read,
+      // in the order and with the checks of the token loop below.
+      markersFrom(t, 1, checkAt(t, 0, false, ev), ev);
       return;
     }
     boolean delimiterSeen = checkAt(t, 0, false, ev);
@@ -194,15 +201,73 @@ final class Markers {
       count++;
     }
     // Filler found: the rest of the text is read for markers only.
-    for (; i < n; i++) {
-      char c = t.charAt(i);
-      if (c < 128 && CANDIDATE[c] && i != 0) {
-        delimiterSeen = checkAt(t, i, delimiterSeen, ev);
-      }
-    }
+    markersFrom(t, Math.max(i, 1), delimiterSeen, ev);
     if (flooded) {
       ev.add("adversarial-filler", "flood", 0.5, floodStart, floodEnd);
     }
+  }
+
+  /**
+   * The marker checks at every char from {@code from} (at least 1) on that may start a marker;
+   * {@code delimiterSeen} and the result as in {@link #checkAt}.
+   */
+  private static boolean markersFrom(
+      NormalizedText t, int from, boolean delimiterSeen, Evidence ev) {
+    boolean seen = delimiterSeen;
+    for (int i = t.indexOfAny(CANDIDATE, from); i >= 0; i = t.indexOfAny(CANDIDATE, i + 1)) {
+      seen = checkAt(t, i, seen, ev);
+    }
+    return seen;
+  }
+
+  /** Largest period, in chars, of the repeats that {@link #mayRepeat} looks for. */
+  static final int REPEAT_PERIOD = 24;
+
+  /** Fewest consecutive equal chars at one period that {@link #mayRepeat} looks for. */
+  static final int REPEAT_SPAN = 32;
+
+  /**
+   * Whether somewhere {@code t[x + j] == t[x + j + d]} for {@value #REPEAT_SPAN} consecutive {@code
+   * j} and some period {@code d} of at most {@value #REPEAT_PERIOD} chars: false means the text
+   * holds no filler, so the token loop of {@link #scan} can be skipped. Filler is either a token of
+   * {@value #PERIODIC_MIN}+ chars repeating a chunk of at most 24 chars and at most a third of it
+   * (so at least 32 equal pairs at that period), or {@value #FLOOD_RUN} tokens in a row of at most
+   * 6 chars each equal to the one 1 to 3 tokens before. Folded text has single separators and never
+   * a line break alone, so each such token with the space after it (2 to 7 chars) repeats whole:
+   * the chars repeat at a period of at most 21 over at least 46 chars. Such a stretch holds two
+   * chars {@code c, c + 1} with {@code c} a multiple of {@code REPEAT_SPAN - 1}, so only those are
+   * probed: prose fails each probe after a comparison or two per period, which costs far less than
+   * splitting it into tokens.
+   */
+  static boolean mayRepeat(NormalizedText t) {
+    int n = t.length();
+    for (int c = 0; c + 2 < n; c += REPEAT_SPAN - 1) {
+      char first = t.charAt(c);
+      char second = t.charAt(c + 1);
+      int maxPeriod = Math.min(REPEAT_PERIOD, n - 2 - c);
+      for (int d = 1; d <= maxPeriod; d++) {
+        if (t.charAt(c + d) == first
+            && t.charAt(c + 1 + d) == second
+            && equalRun(t, c, d) >= REPEAT_SPAN) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** How many consecutive {@code j} around {@code c} (included) have {@code t[j] == t[j + d]}. */
+  private static int equalRun(NormalizedText t, int c, int d) {
+    int n = t.length();
+    int from = c;
+    while (from > 0 && c - from < REPEAT_SPAN && t.charAt(from - 1) == t.charAt(from - 1 + d)) {
+      from--;
+    }
+    int to = c + 1;
+    while (to + d < n && to - from < REPEAT_SPAN && t.charAt(to) == t.charAt(to + d)) {
+      to++;
+    }
+    return to - from;
   }
 
   /**

@@ -122,11 +122,16 @@ public final class PromptInjectionDetector implements Detector {
     NormalizedText nt = TextNormalizer.normalize(text);
     int cues = scanFolded(nt, ev);
     if (maxDecode > 0) {
-      new Decoder(maxDecode, this::scanPayload)
-          .scan(text, ev, (cues & ROT13_CUE) != 0, (cues & REVERSED_CUE) != 0);
-      spelledOut(text, ev);
-      maskedLetters(text, ev);
-      transliterated(text, ev);
+      Decoder decoder = new Decoder(maxDecode, this::scanPayload);
+      // The normaliser's copy of the text in an array serves every pass below (arrays read faster
+      // than String.charAt); it stays valid for this scan, as payload scans fold in buffers of
+      // their own (TextNormalizer.foldDecoded) and nothing writes to it.
+      char[] chars = nt.originalChars();
+      int n = text.length();
+      decoder.scan(text, chars, ev, (cues & ROT13_CUE) != 0, (cues & REVERSED_CUE) != 0);
+      spelledOut(chars, n, ev);
+      maskedLetters(text, chars, n, ev);
+      transliterated(chars, n, ev);
     }
     return ev;
   }
@@ -173,28 +178,28 @@ public final class PromptInjectionDetector implements Detector {
    * scores is a signal of at least {@value #MASKED_WEIGHT}. Nothing happens without an underscore
    * inside a word; one pass over at most {@link Decoder#MAX_PAYLOAD} chars.
    */
-  private void maskedLetters(String text, Evidence ev) {
+  private void maskedLetters(String text, char[] chars, int length, Evidence ev) {
     if (text.indexOf('_') < 0) {
       return;
     }
-    int n = Math.min(text.length(), Decoder.MAX_PAYLOAD);
+    int n = Math.min(length, Decoder.MAX_PAYLOAD);
     StringBuilder out = null;
     int first = -1;
     int last = -1;
     int copied = 0;
     int i = 0;
     while (i < n) {
-      if (!isLetter(text.charAt(i)) && text.charAt(i) != '_') {
+      if (!isLetter(chars[i]) && chars[i] != '_') {
         i++;
         continue;
       }
       int end = i;
       int masks = 0;
-      while (end < n && (isLetter(text.charAt(end)) || text.charAt(end) == '_')) {
-        masks += text.charAt(end) == '_' ? 1 : 0;
+      while (end < n && (isLetter(chars[end]) || chars[end] == '_')) {
+        masks += chars[end] == '_' ? 1 : 0;
         end++;
       }
-      String word = masks > 0 && masks * 2 <= end - i ? fill(text, i, end) : null;
+      String word = masks > 0 && masks * 2 <= end - i ? fill(chars, i, end) : null;
       if (word != null) {
         out = out == null ? new StringBuilder(n) : out;
         out.append(text, copied, i).append(word);
@@ -215,7 +220,7 @@ public final class PromptInjectionDetector implements Detector {
   }
 
   /** The one attack word that {@code text[from, to)} fits with its underscores filled, or null. */
-  private static String fill(String text, int from, int to) {
+  private static String fill(char[] text, int from, int to) {
     String found = null;
     for (String w : MASKABLE) {
       if (w.length() != to - from) {
@@ -223,7 +228,7 @@ public final class PromptInjectionDetector implements Detector {
       }
       boolean fits = true;
       for (int k = 0; k < w.length() && fits; k++) {
-        char c = text.charAt(from + k);
+        char c = text[from + k];
         fits = c == '_' || Character.toLowerCase(c) == w.charAt(k);
       }
       if (fits) {
@@ -260,11 +265,11 @@ public final class PromptInjectionDetector implements Detector {
    * Nothing happens without a Cyrillic letter; one pass over at most {@link Decoder#MAX_PAYLOAD}
    * chars.
    */
-  private void transliterated(String text, Evidence ev) {
-    int n = Math.min(text.length(), Decoder.MAX_PAYLOAD);
+  private void transliterated(char[] text, int length, Evidence ev) {
+    int n = Math.min(length, Decoder.MAX_PAYLOAD);
     int first = -1;
     for (int i = 0; i < n && first < 0; i++) {
-      char c = text.charAt(i);
+      char c = text[i];
       if (c >= '\u0400' && c <= '\u045F' && latinFor(Character.toLowerCase(c)) != null) {
         first = i;
       }
@@ -275,7 +280,7 @@ public final class PromptInjectionDetector implements Detector {
     StringBuilder out = new StringBuilder(n + 16);
     int last = first;
     for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
+      char c = text[i];
       String latin = latinFor(Character.toLowerCase(c));
       if (latin == null) {
         out.append(c);
@@ -310,7 +315,10 @@ public final class PromptInjectionDetector implements Detector {
    * scores is a signal of at least {@value #SPELLED_WEIGHT}: spelling a phrase out is an evasion.
    * One linear pass over at most {@link Decoder#MAX_PAYLOAD} chars of output.
    */
-  private void spelledOut(String text, Evidence ev) {
+  private void spelledOut(char[] text, int length, Evidence ev) {
+    if (!mayJoin(text, length)) {
+      return;
+    }
     StringBuilder out = new StringBuilder();
     int letters = 0;
     int runLength = 0;
@@ -320,22 +328,22 @@ public final class PromptInjectionDetector implements Detector {
     int prevEnd = -1;
     char pending = 0;
     int pendingAt = -1;
-    int n = text.length();
+    int n = length;
     int i = 0;
     while (i < n && out.length() < Decoder.MAX_PAYLOAD) {
-      if (!isLetter(text.charAt(i))) {
+      if (!isLetter(text[i])) {
         i++;
         continue;
       }
       int j = i + 1;
-      while (j < n && isLetter(text.charAt(j))) {
+      while (j < n && isLetter(text[j])) {
         j++;
       }
       if (j - i > 1) {
         i = j; // a whole word: nothing spelled out here
         continue;
       }
-      char c = text.charAt(i);
+      char c = text[i];
       // Spaces alone are joined by the normaliser already ("i g n o r e"); only other separators
       // ("A","c" / I-g-n) join here, so plain spaced-out text is not scanned twice.
       boolean joins =
@@ -395,6 +403,68 @@ public final class PromptInjectionDetector implements Detector {
     }
   }
 
+  /**
+   * Whether {@link #spelledOut} may join {@value #SPELLED_MIN} letters. Each letter it joins is a
+   * single letter after a gap of at most {@value #SPELLED_GAP} separators, not all of them spaces,
+   * with a single letter before the gap too: such gaps are counted (each once) from the separators
+   * other than spaces, which prose has few of, and fewer than {@value #SPELLED_MIN} of them mean
+   * nothing is joined. Reads most chars once, without splitting the text into words.
+   */
+  static boolean mayJoin(char[] text, int n) {
+    int gaps = 0;
+    int k = 0;
+    while (k < n) {
+      char c = text[k];
+      if (c == ' ' || !isSeparator(c)) {
+        k++;
+        continue;
+      }
+      int from = k;
+      while (from > 0 && k - from < SPELLED_GAP && isSeparator(text[from - 1])) {
+        from--;
+      }
+      int to = k + 1;
+      while (to < n && to - from <= SPELLED_GAP && isSeparator(text[to])) {
+        to++;
+      }
+      if (to - from <= SPELLED_GAP
+          && from > 0
+          && to < n
+          && isSingleLetter(text, n, from - 1)
+          && isSingleLetter(text, n, to)
+          && ++gaps >= SPELLED_MIN) {
+        return true;
+      }
+      k = to;
+    }
+    return false;
+  }
+
+  /** Whether {@code text[i]} is a letter with no letter on either side. */
+  private static boolean isSingleLetter(char[] text, int n, int i) {
+    return isLetter(text[i])
+        && (i == 0 || !isLetter(text[i - 1]))
+        && (i + 1 >= n || !isLetter(text[i + 1]));
+  }
+
+  /** The separators that may come between spelled-out letters ({@link #onlySeparators}). */
+  private static final String SEPARATORS = "\"',-._[]()/|*+ `\u2019\u201C\u201D";
+
+  /** {@link #SEPARATORS} below 128. */
+  private static final boolean[] ASCII_SEPARATOR = new boolean[128];
+
+  static {
+    for (char c : SEPARATORS.toCharArray()) {
+      if (c < 128) {
+        ASCII_SEPARATOR[c] = true;
+      }
+    }
+  }
+
+  private static boolean isSeparator(char c) {
+    return c < 128 ? ASCII_SEPARATOR[c] : SEPARATORS.indexOf(c) >= 0;
+  }
+
   /** ASCII letters, for chars below 128 ({@link Character#isLetter} agrees there). */
   private static final boolean[] ASCII_LETTER = new boolean[128];
 
@@ -415,9 +485,9 @@ public final class PromptInjectionDetector implements Detector {
   /** Most separator chars between two spelled-out letters ({@code ", "} is 4 with quotes). */
   static final int SPELLED_GAP = 5;
 
-  private static boolean closes(String text, int from, int to) {
+  private static boolean closes(char[] text, int from, int to) {
     for (int k = Math.max(0, from); k < to; k++) {
-      char c = text.charAt(k);
+      char c = text[k];
       if (c == ']' || c == ')') {
         return true;
       }
@@ -425,27 +495,27 @@ public final class PromptInjectionDetector implements Detector {
     return false;
   }
 
-  private static boolean onlySpaces(String text, int from, int to) {
+  private static boolean onlySpaces(char[] text, int from, int to) {
     for (int k = from; k < to; k++) {
-      if (text.charAt(k) != ' ') {
+      if (text[k] != ' ') {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean hasSpace(String text, int from, int to) {
+  private static boolean hasSpace(char[] text, int from, int to) {
     for (int k = from; k < to; k++) {
-      if (text.charAt(k) == ' ') {
+      if (text[k] == ' ') {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean onlySeparators(String text, int from, int to) {
+  private static boolean onlySeparators(char[] text, int from, int to) {
     for (int k = from; k < to; k++) {
-      if ("\"',-._[]()/|*+ `\u2019\u201C\u201D".indexOf(text.charAt(k)) < 0) {
+      if (!isSeparator(text[k])) {
         return false;
       }
     }

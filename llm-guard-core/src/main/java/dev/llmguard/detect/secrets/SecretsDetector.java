@@ -285,8 +285,14 @@ public final class SecretsDetector implements Detector {
         while (s > i && isTokenChar(t.charAt(s - 1))) {
           s--;
         }
-        // hits in a run shorter than MIN_LENGTH fail longEnough() at once
-        i = anchors.scan(t, s, sc);
+        // hits in a run shorter than MIN_LENGTH fail longEnough() at once, so such a run (a word of
+        // prose) is stepped over without running the automaton: only its end is looked for
+        int k = p + 1;
+        int need = s + MIN_LENGTH;
+        while (k < need && k < n && isTokenChar(t.charAt(k))) {
+          k++;
+        }
+        i = k < need ? k : anchors.scan(t, s, sc);
       }
     } finally {
       // let go of the text: the thread keeps the matchers, not the last input

@@ -24,7 +24,7 @@ final class Lexicon {
   static final Lexicon SHARED = new Lexicon();
 
   /**
-   * Per-thread word arrays are kept between texts up to this many words (28 bytes a word: a 100 KB
+   * Per-thread word arrays are kept between texts up to this many words (20 bytes a word: a 100 KB
    * prose text has about 20,000); a text with more gets arrays of its own, dropped after use.
    */
   static final int MAX_RETAINED_WORDS = 1 << 16;
@@ -166,9 +166,10 @@ final class Lexicon {
     }
 
     /**
-     * Splits all of {@code t} into {@code w}: for each word its range, its id + 1 in the word table
-     * (0 when absent), the deepest trie node its chars reach (0, the root, when none) and its
-     * sentence number.
+     * Splits all of {@code t} into {@code w}: for each word its start, its id + 1 in the word table
+     * (0 when absent) with the bit that says whether a sentence ended before it (see {@link
+     * PhraseMatcher.Words#word}), and the deepest trie node its chars reach (0, the root, when
+     * none).
      */
     void split(NormalizedText t, PhraseMatcher.Words w) {
       w.text = null;
@@ -180,6 +181,7 @@ final class Lexicon {
       int count = 0;
       int starts = 0;
       int sent = 0;
+      int sentOfLast = 0;
       int capacity = w.capacity();
       int i = 0;
       while (i < n) {
@@ -199,6 +201,8 @@ final class Lexicon {
         // as some stem goes.
         int s = i;
         int h = 0;
+        long packed = 0;
+        int wide = 0;
         int node = PhraseMatcher.StemTrie.ROOT;
         int at = node;
         while (i < n) {
@@ -208,6 +212,8 @@ final class Lexicon {
             break;
           }
           h = 31 * h + d;
+          packed = packed << 8 | d;
+          wide |= d;
           if (node >= 0) {
             node = trie.next(node, d);
             if (node >= 0) {
@@ -216,12 +222,16 @@ final class Lexicon {
           }
           i++;
         }
-        int word = table.find(c, s, i, h) + 1;
+        // Short words (most of them) are found by their chars packed into a number.
+        int word =
+            (i - s <= PhraseMatcher.WordTable.SHORT_MAX && wide <= 0xFF
+                    ? table.findShort(packed)
+                    : table.find(c, s, i, h))
+                + 1;
         w.start[count] = s;
-        w.end[count] = i;
-        w.word[count] = word;
+        w.word[count] = word << 1 | (sent != sentOfLast ? PhraseMatcher.SENTENCE : 0);
         w.node[count] = at;
-        w.sentence[count] = sent;
+        sentOfLast = sent;
         // Words where some rule may start are listed, so that a matcher visits only those.
         int bits = startWord[word] | startNode[at];
         if (bits != 0) {

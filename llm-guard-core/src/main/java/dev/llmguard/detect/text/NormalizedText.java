@@ -9,6 +9,7 @@ package dev.llmguard.detect.text;
  */
 public final class NormalizedText {
   private final CharSequence original;
+
   private final char[] chars;
   private final int length;
   private final int[] origin;
@@ -64,6 +65,19 @@ public final class NormalizedText {
     return original.toString();
   }
 
+  /**
+   * The chars of the original text in an array, for passes that read them often (an array reads
+   * faster than {@code String.charAt}): its first {@code original().length()} places hold them; it
+   * may be longer. For a text from {@link TextNormalizer#normalize} or {@link
+   * TextNormalizer#foldDecoded} it is not a copy but the array the text was folded from, in the
+   * calling thread's buffers: valid for as long as this text is, and never to be written to. For
+   * one from {@link TextNormalizer#fold} it is a fresh copy. (No field holds it here: a scan
+   * allocates one of these objects per text, and a field would make each larger.)
+   */
+  public char[] originalChars() {
+    return scratch != null ? scratch.source : original.toString().toCharArray();
+  }
+
   /** The backing array (package-private: never handed out of this package). */
   char[] chars() {
     return chars;
@@ -107,6 +121,22 @@ public final class NormalizedText {
         k++;
       }
       if (k == n) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The first index at or after {@code from} of a folded char below 128 that {@code ascii} marks
+   * ({@code ascii[c]}, an array of 128), or -1: one tight loop over the folded chars, for scans
+   * that look at a few kinds of ASCII chars only.
+   */
+  public int indexOfAny(boolean[] ascii, int from) {
+    char[] c = chars;
+    for (int i = Math.max(0, from); i < length; i++) {
+      char ch = c[i];
+      if (ch < 128 && ascii[ch]) {
         return i;
       }
     }

@@ -12,7 +12,8 @@ import java.util.Set;
  * Finds families of phrasings in folded text, in time linear in the text length and without regular
  * expressions. Text is split into words; each word is looked up once in a hash table (without
  * allocating); rules are sequences of word alternatives with bounded gaps, tried only where their
- * first word occurs, and never across a sentence end.
+ * first word occurs and some word after it fits the second element of one of them, and never across
+ * a sentence end.
  *
  * <p>Rule syntax: elements separated by spaces. An element is a set of alternatives separated by
  * {@code |}; an alternative ending in {@code *} is a prefix ({@code instruct*}). An element may be
@@ -71,6 +72,15 @@ public final class PhraseMatcher {
 
   private final Compiled[][] byFirstWord;
   private final Compiled[][] byFirstStem;
+
+  /**
+   * Per first word (and per first stem), the second elements of its rules merged into one (widest
+   * gap, every word and stem accepted): where no word after the first fits that, none of the rules
+   * can match, and they are not tried one by one. Null where a rule has a single element.
+   */
+  private final Element[] secondAfterWord;
+
+  private final Element[] secondAfterStem;
 
   private final Lexicon lexicon;
 
@@ -166,6 +176,8 @@ public final class PhraseMatcher {
     }
     byFirstWord = toArrays(firstWord);
     byFirstStem = toArrays(firstStem);
+    secondAfterWord = merged(byFirstWord);
+    secondAfterStem = merged(byFirstStem);
     wordList = words.keysById();
     stemList = stems.keysById();
     this.lexicon = lexicon;
@@ -184,6 +196,36 @@ public final class PhraseMatcher {
     clientBit =
         Lexicon.clientBit(lexicon.register(Set.of(wordList), stemSet, startWords, startStems));
     binding = new Binding(lexicon.current());
+  }
+
+  /** For each list of rules, their second elements merged (see {@link #secondAfterWord}). */
+  private static Element[] merged(Compiled[][] rulesByFirst) {
+    Element[] out = new Element[rulesByFirst.length];
+    for (int id = 0; id < out.length; id++) {
+      Compiled[] rules = rulesByFirst[id];
+      if (rules.length == 0) {
+        continue;
+      }
+      int gap = 0;
+      long[] accepts = null;
+      for (Compiled c : rules) {
+        if (c.elements.length < 2) {
+          accepts = null;
+          break;
+        }
+        Element second = c.elements[1];
+        gap = Math.max(gap, second.gap);
+        if (accepts == null) {
+          accepts = second.accepts.clone();
+        } else {
+          for (int k = 0; k < accepts.length; k++) {
+            accepts[k] |= second.accepts[k];
+          }
+        }
+      }
+      out[id] = accepts == null ? null : new Element(gap, accepts);
+    }
+    return out;
   }
 
   private static Compiled[][] toArrays(List<List<Compiled>> lists) {
@@ -249,16 +291,23 @@ public final class PhraseMatcher {
    * #words} is owned by its caller.
    */
   public static final class Words {
+    /**
+     * Where each word starts in the folded text (where it ends is found again from there, for the
+     * few words that end a hit: see {@link #end}).
+     */
     int[] start;
-    int[] end;
 
-    /** The id + 1 of each word in the snapshot's table, 0 when it holds no such word. */
+    /**
+     * The id + 1 of each word in the snapshot's table (0 when it holds no such word), shifted left
+     * by one; the low bit ({@link #SENTENCE}) is set when a sentence ended between the word before
+     * and this one. Two words are in the same sentence when no word after the first up to the
+     * second has the bit. (Kept in one array so that the matchers read one array per word.)
+     */
     int[] word;
 
     /** The deepest stem-trie node each word reaches (the root when none). */
     int[] node;
 
-    int[] sentence;
     int count;
 
     /** The words where some rule may start: their indexes, and the bits of the matchers. */
@@ -274,10 +323,8 @@ public final class PhraseMatcher {
 
     Words(int capacity) {
       start = new int[capacity];
-      end = new int[capacity];
       word = new int[capacity];
       node = new int[capacity];
-      sentence = new int[capacity];
       startAt = new int[capacity];
       startBits = new int[capacity];
     }
@@ -290,13 +337,30 @@ public final class PhraseMatcher {
       return start.length;
     }
 
+    /**
+     * Where word {@code k} ends in the folded text: after its word chars, an apostrophe included
+     * where a word char follows it (the rule {@link Lexicon.Snapshot#split} splits by).
+     */
+    int end(int k) {
+      char[] c = text.chars();
+      int n = text.length();
+      int s = start[k];
+      int i = s;
+      while (i < n) {
+        char d = c[i];
+        if (!isWordChar(d) && !(d == '\'' && i + 1 < n && isWordChar(c[i + 1]) && i > s)) {
+          break;
+        }
+        i++;
+      }
+      return i;
+    }
+
     void grow() {
       int nc = start.length * 2;
       start = Arrays.copyOf(start, nc);
-      end = Arrays.copyOf(end, nc);
       word = Arrays.copyOf(word, nc);
       node = Arrays.copyOf(node, nc);
-      sentence = Arrays.copyOf(sentence, nc);
       startAt = Arrays.copyOf(startAt, nc);
       startBits = Arrays.copyOf(startBits, nc);
     }
@@ -325,9 +389,12 @@ public final class PhraseMatcher {
     return c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c);
   }
 
+  /** The bit of {@link Words#word} that marks a word starting a new sentence. */
+  static final int SENTENCE = 1;
+
   private boolean matches(Element e, Binding b, Words w, int k) {
     long[] accepts = e.accepts;
-    int word = b.wordOf[w.word[k]];
+    int word = b.wordOf[w.word[k] >>> 1];
     if (word >= 0 && (accepts[word >>> 6] & 1L << word) != 0) {
       return true;
     }
@@ -370,12 +437,12 @@ public final class PhraseMatcher {
         continue;
       }
       int i = startAt[j];
-      int lw = wordOf[word[i]];
-      if (lw >= 0) {
+      int lw = wordOf[word[i] >>> 1];
+      if (lw >= 0 && mayContinue(secondAfterWord[lw], b, w, i)) {
         hits = matchAll(byFirstWord[lw], b, w, i, hits);
       }
       int ls = stemOf[node[i]];
-      if (ls >= 0) {
+      if (ls >= 0 && mayContinue(secondAfterStem[ls], b, w, i)) {
         hits = matchAll(byFirstStem[ls], b, w, i, hits);
       }
     }
@@ -389,10 +456,27 @@ public final class PhraseMatcher {
         if (hits == null) {
           hits = new ArrayList<>();
         }
-        hits.add(new Hit(c.rule, w.start[i], w.end[end]));
+        hits.add(new Hit(c.rule, w.start[i], w.end(end)));
       }
     }
     return hits;
+  }
+
+  /**
+   * Whether a word that {@code second} accepts follows word {@code i} within its gap and sentence,
+   * as {@link #matchAt} looks for a second element (always, for a null {@code second}).
+   */
+  private boolean mayContinue(Element second, Binding b, Words w, int i) {
+    if (second == null) {
+      return true;
+    }
+    int limit = Math.min(w.count - 1, i + 1 + second.gap);
+    for (int k = i + 1; k <= limit && (w.word[k] & SENTENCE) == 0; k++) {
+      if (matches(second, b, w, k)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int matchAt(Element[] els, Binding b, Words w, int i) {
@@ -402,7 +486,8 @@ public final class PhraseMatcher {
       int limit = Math.min(w.count - 1, pos + 1 + el.gap);
       int found = -1;
       for (int k = pos + 1; k <= limit; k++) {
-        if (w.sentence[k] != w.sentence[i]) {
+        if ((w.word[k] & SENTENCE) != 0) {
+          // A sentence ended before word k, so after word i (the words up to pos have no bit).
           break;
         }
         if (matches(el, b, w, k)) {
@@ -503,11 +588,29 @@ public final class PhraseMatcher {
     }
   }
 
-  /** Open-addressing table from words to ids, looked up by char range without allocating. */
+  /**
+   * Open-addressing table from words to ids, looked up by char range without allocating. Words of
+   * at most {@value #SHORT_MAX} chars below U+0100 (most words of prose) are also kept packed into
+   * one {@code long} each, with their id: {@link #findShort} finds them with one comparison of
+   * numbers per probe, without reading the chars of a key.
+   */
   static final class WordTable {
+    /** Longest word kept packed. */
+    static final int SHORT_MAX = 6;
+
+    private static final long SHORT_KEY = (1L << 48) - 1;
+
+    /** Ids up to this one are kept packed (16 bits). */
+    private static final int SHORT_MAX_ID = 0xFFFF;
+
     private final Map<String, Integer> ids = new HashMap<>();
     private char[][] keys = new char[64][];
     private int[] values = new int[64];
+
+    /** Packed words ({@link #pack}) with their ids in the top 16 bits; 0 for an empty slot. */
+    private long[] shortSlots = new long[64];
+
+    private int shortCount;
 
     int add(String word) {
       Integer existing = ids.get(word);
@@ -521,7 +624,70 @@ public final class PhraseMatcher {
       } else {
         put(word, id);
       }
+      if (pack(word) != 0 && id <= SHORT_MAX_ID) {
+        shortCount++;
+        if (shortCount * 2 > shortSlots.length) {
+          shortSlots = new long[shortSlots.length * 2];
+          ids.forEach(this::putShort);
+        } else {
+          putShort(word, id);
+        }
+      }
       return id;
+    }
+
+    /**
+     * The chars of {@code word} packed 8 bits each, when it has 1 to {@value #SHORT_MAX} chars, all
+     * in U+0001 to U+00FF (no two such words pack alike); else 0.
+     */
+    static long pack(String word) {
+      if (word.isEmpty() || word.length() > SHORT_MAX) {
+        return 0;
+      }
+      long packed = 0;
+      for (int i = 0; i < word.length(); i++) {
+        char c = word.charAt(i);
+        if (c == 0 || c > 0xFF) {
+          return 0;
+        }
+        packed = packed << 8 | c;
+      }
+      return packed;
+    }
+
+    private void putShort(String word, int id) {
+      long packed = pack(word);
+      if (packed == 0 || id > SHORT_MAX_ID) {
+        return;
+      }
+      int mask = shortSlots.length - 1;
+      int slot = shortHash(packed) & mask;
+      while (shortSlots[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      shortSlots[slot] = packed | (long) id << 48;
+    }
+
+    private static int shortHash(long packed) {
+      return (int) ((packed * 0x9E3779B97F4A7C15L) >>> 40);
+    }
+
+    /**
+     * The id of the word that {@link #pack} packs to {@code packed} (not 0), or -1: the same as
+     * {@link #find} on its chars.
+     */
+    int findShort(long packed) {
+      long[] slots = shortSlots;
+      int mask = slots.length - 1;
+      int slot = shortHash(packed) & mask;
+      long e;
+      while ((e = slots[slot]) != 0) {
+        if ((e & SHORT_KEY) == packed) {
+          return (int) (e >>> 48);
+        }
+        slot = (slot + 1) & mask;
+      }
+      return -1;
     }
 
     int size() {

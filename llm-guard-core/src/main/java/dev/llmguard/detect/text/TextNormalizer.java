@@ -25,7 +25,7 @@ import java.util.Locale;
 public final class TextNormalizer {
 
   /**
-   * Per-thread buffers are kept between calls up to this many folded chars (6 bytes a char); a
+   * Per-thread buffers are kept between calls up to this many folded chars (8 bytes a char); a
    * longer text gets buffers of its own, dropped after use.
    */
   public static final int MAX_RETAINED_CHARS = 1 << 17;
@@ -338,34 +338,40 @@ public final class TextNormalizer {
       if (source.length > MAX_RETAINED_CHARS) {
         source = new char[0];
       }
-      if (chars.length > MAX_RETAINED_CHARS) {
+      // A text of MAX_RETAINED_CHARS chars needs SLACK more: its buffers are kept too.
+      if (chars.length > MAX_RETAINED_CHARS + SLACK) {
         chars = new char[0];
         origin = new int[0];
       }
     }
   }
 
+  /** Room the folded text may take beyond the length of the original before arrays grow. */
+  private static final int SLACK = 16;
+
   private static NormalizedText foldInto(CharSequence text, Buffers b) {
     int len = text.length();
     // Large buffers from an earlier huge text are dropped here, before this text needs its own.
     b.trim();
-    b.ensure(len + 16);
+    b.ensure(len + SLACK);
     char[] a = b.chars;
     int[] ao = b.origin;
-    // The text is copied into the output array and folded there in place for as long as each char
-    // folds to one char (all of most texts): reading an array is cheaper than String.charAt, and
-    // over this prefix the folded index is the original one, so no offset is stored (the second
-    // pass knows it) and no copy of the source is needed.
+    // The text is copied into an array (reading an array is cheaper than String.charAt), which is
+    // kept with the result: the prompt-injection decoder reads the original chars from it rather
+    // than making a copy of its own. For as long as each char folds to one char (all of most
+    // texts) the folded index is the original one, so no offset is stored (the second pass knows
+    // it).
+    char[] src = b.source(len);
     if (text instanceof String str) {
-      str.getChars(0, len, a, 0);
+      str.getChars(0, len, src, 0);
     } else {
       for (int i = 0; i < len; i++) {
-        a[i] = text.charAt(i);
+        src[i] = text.charAt(i);
       }
     }
     int identity = 0;
     while (identity < len) {
-      char f = ONE[a[identity]];
+      char f = ONE[src[identity]];
       if (f == 0) {
         break;
       }
@@ -375,10 +381,7 @@ public final class TextNormalizer {
     if (identity == len) {
       return secondPass(text, a, ao, n, identity, b.reused ? b : null);
     }
-    // From the first char that folds otherwise, the output may run ahead of the input: read the
-    // rest from a copy.
-    char[] src = b.source(len);
-    System.arraycopy(a, identity, src, identity, len - identity);
+    // From the first char that folds otherwise, the output may run ahead of the input.
     for (int i = identity; i < len; i++) {
       char c = src[i];
       char f = ONE[c];
@@ -531,6 +534,7 @@ public final class TextNormalizer {
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
       m--;
     }
+    // The original chars stay in scratch.source (NormalizedText#originalChars).
     return new NormalizedText(original, b, m, bo, longestRun, runStart, runEnd, scratch);
   }
 

@@ -159,6 +159,7 @@ final class FloodAnalysis {
         h = 31 * h + folded;
         i++;
       }
+      i++; // t[i] ended the word: no word char, so the next word starts after it at the earliest
       words++;
       if (words >= 3) {
         long mixed = mix(w1 * 0x9E3779B97F4A7C15L + w2 * 0xC2B2AE3D27D4EB4FL + h);

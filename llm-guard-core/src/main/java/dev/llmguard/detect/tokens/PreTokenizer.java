@@ -53,10 +53,25 @@ abstract class PreTokenizer {
     }
     long high = p > i ? c0 : 0;
     long low = 0;
-    int n = p - i;
     int allowed = A_UPPER | A_LOWER;
     int j = p;
-    for (; j < end && n < 16; j++, n++) {
+    // chars 1 to 8 of the piece go to high, 9 to 16 to low: two loops, no per-char test of which
+    int stop = Math.min(end, i + 8);
+    for (; j < stop; j++) {
+      char c = t.charAt(j);
+      int k = c < 0x80 ? ASCII[c] : 0;
+      if ((k & allowed) == 0) {
+        key[0] = high;
+        key[1] = 0;
+        return wordEnd(t, j);
+      }
+      if (caseSplit && k == A_LOWER) {
+        allowed = A_LOWER; // o200k: upper letters, then lower ones
+      }
+      high = (high << 8) | c;
+    }
+    stop = Math.min(end, i + 16);
+    for (; j < stop; j++) {
       char c = t.charAt(j);
       int k = c < 0x80 ? ASCII[c] : 0;
       if ((k & allowed) == 0) {
@@ -65,13 +80,9 @@ abstract class PreTokenizer {
         return wordEnd(t, j);
       }
       if (caseSplit && k == A_LOWER) {
-        allowed = A_LOWER; // o200k: upper letters, then lower ones
+        allowed = A_LOWER;
       }
-      if (n < 8) {
-        high = (high << 8) | c;
-      } else {
-        low = (low << 8) | c;
-      }
+      low = (low << 8) | c;
     }
     key[0] = high;
     key[1] = low;

@@ -48,7 +48,8 @@ final class ShortPieces {
   int get(long key) {
     int slot = home(key);
     for (int k = 0; k < PROBES; k++) {
-      long v = slots.get((slot + k) & MASK);
+      // Opaque: atomic (no torn entry), without ordering that a self-checking entry does not need.
+      long v = slots.getOpaque((slot + k) & MASK);
       if (v == 0) {
         return -1;
       }

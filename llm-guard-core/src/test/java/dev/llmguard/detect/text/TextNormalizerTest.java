@@ -151,6 +151,42 @@ class TextNormalizerTest {
   }
 
   @Test
+  void theOriginalCharsOfAFoldedTextAreTheTextItselfWhateverItsFoldAndItsLength() {
+    List<String> texts = new ArrayList<>(samples());
+    // Longer than the retained buffers, exactly as long, then short again.
+    texts.add(longProse(TextNormalizer.MAX_RETAINED_CHARS + 500));
+    texts.add(
+        longProse(TextNormalizer.MAX_RETAINED_CHARS)
+            .substring(0, TextNormalizer.MAX_RETAINED_CHARS));
+    texts.add(longProse(20_000));
+    for (String text : texts) {
+      for (NormalizedText folded :
+          List.of(
+              TextNormalizer.normalize(text),
+              TextNormalizer.foldDecoded(text),
+              TextNormalizer.fold(text))) {
+        char[] original = folded.originalChars();
+        assertThat(original.length).isGreaterThanOrEqualTo(text.length());
+        assertThat(new String(original, 0, text.length())).isEqualTo(text);
+      }
+    }
+  }
+
+  @Test
+  void theOriginalCharsOfTheScannedTextStayIntactWhilePayloadsAreFolded() {
+    List<String> texts = samples();
+    String text = longProse(10_000) + texts.get(3);
+    NormalizedText scan = TextNormalizer.normalize(text);
+    char[] original = scan.originalChars();
+    for (String payload : texts) {
+      TextNormalizer.foldDecoded(payload);
+      TextNormalizer.fold(payload);
+    }
+    assertThat(new String(original, 0, text.length())).isEqualTo(text);
+    assertThat(TextNormalizer.normalize(text).originalChars()).isSameAs(original);
+  }
+
+  @Test
   void foldingADecodedPayloadLeavesTheNormalizedTextOfTheScanIntact() {
     List<String> texts = samples();
     String text = texts.get(3);

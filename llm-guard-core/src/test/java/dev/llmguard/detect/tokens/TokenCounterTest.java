@@ -89,6 +89,31 @@ class TokenCounterTest {
     }
   }
 
+  /**
+   * ASCII words cut to every length from 1 to 20 letters, with and without the char before them,
+   * ending where the text ends or before a char that ends the fast ASCII path (an apostrophe, a
+   * non-ASCII letter) or not: the pieces whose cache keys fill 8 and 16 chars, and o200k's case
+   * splits inside them.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"cl100k_base", "o200k_base"})
+  void countsAsciiWordsOfEveryLengthAroundTheKeyBoundariesAsJtokkitDoes(String encoding) {
+    TokenCounter counter = TokenCounter.forEncoding(encoding);
+    List<String> prefixes = List.of("", " ", "-", "(");
+    List<String> endings = List.of("", " x", ".", "'s", "\u00e9t\u00e9", "9");
+    for (String word : fixture("ascii-words.txt").split("\\s+")) {
+      for (int length = 1; length <= Math.min(20, word.length()); length++) {
+        String cut = word.substring(0, length);
+        for (String prefix : prefixes) {
+          for (String ending : endings) {
+            String text = prefix + cut + ending;
+            assertThat(counter.count(text)).as("text %s", text).isEqualTo(expected(encoding, text));
+          }
+        }
+      }
+    }
+  }
+
   /** Chars from the classes the splitters tell apart, or (one text in five) any code point. */
   static String randomText(Random random, int maxLength) {
     String alphabet =
