@@ -98,12 +98,29 @@ final class Decoder {
      * buffer (UTF-8 never gives more chars than bytes).
      */
     CharSequence lenientUtf8(byte[] in, int len) {
-      CharBuffer out = CharBuffer.wrap(chars(len), 0, len);
+      char[] buf = chars(len);
+      if (outBuffer == null || outBuffer.array() != buf) {
+        outBuffer = CharBuffer.wrap(buf);
+        viewBuffer = CharBuffer.wrap(buf);
+      }
+      if (inBuffer == null || inBuffer.array() != in) {
+        inBuffer = ByteBuffer.wrap(in);
+      }
+      CharBuffer out = outBuffer;
+      out.clear().limit(len);
+      inBuffer.clear().limit(len);
       lenient.reset();
-      lenient.decode(ByteBuffer.wrap(in, 0, len), out, true);
+      lenient.decode(inBuffer, out, true);
       lenient.flush(out);
-      return CharBuffer.wrap(chars, 0, out.position());
+      viewBuffer.clear().limit(out.position());
+      return viewBuffer;
     }
+
+    /** Wrappers of the buffers above, reused while the arrays stay the same. */
+    private CharBuffer outBuffer;
+
+    private CharBuffer viewBuffer;
+    private ByteBuffer inBuffer;
 
     /**
      * The chars of {@code s} in an array (arrays read faster than strings): a reused one, or for a

@@ -52,6 +52,11 @@ public final class PromptInjectionDetector implements Detector {
 
   private final double minScore;
   private final int maxDecode;
+
+  /** {@link #scanPayload}, made once rather than per scan. */
+  private final java.util.function.ToDoubleFunction<CharSequence> payloadScanner =
+      this::scanPayload;
+
   private final Set<Phase> phases;
 
   /**
@@ -122,7 +127,7 @@ public final class PromptInjectionDetector implements Detector {
     NormalizedText nt = TextNormalizer.normalize(text);
     int cues = scanFolded(nt, ev);
     if (maxDecode > 0) {
-      Decoder decoder = new Decoder(maxDecode, this::scanPayload);
+      Decoder decoder = new Decoder(maxDecode, payloadScanner);
       // The normaliser's copy of the text in an array serves every pass below (arrays read faster
       // than String.charAt); it stays valid for this scan, as payload scans fold in buffers of
       // their own (TextNormalizer.foldDecoded) and nothing writes to it.
@@ -595,16 +600,6 @@ public final class PromptInjectionDetector implements Detector {
   static final int SPACED_RUN = 8;
 
   private static String signalNames(Evidence ev) {
-    StringBuilder sb = new StringBuilder();
-    for (String s : ev.signalNames()) {
-      if (sb.length() > 0) {
-        sb.append(',');
-      }
-      sb.append(s);
-      if (sb.length() > 200) {
-        break;
-      }
-    }
-    return sb.toString();
+    return ev.joinedSignalNames(200);
   }
 }

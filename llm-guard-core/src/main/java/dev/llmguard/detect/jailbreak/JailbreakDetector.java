@@ -12,7 +12,6 @@ import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -141,7 +140,7 @@ public final class JailbreakDetector implements Detector {
     boolean learned = probability >= 0 && score >= LEARNED_PROMOTION;
     List<String> families = ev.topFamilies(3);
     String familyList = String.join(",", families) + (learned ? ",learned" : "");
-    String signals = String.join(",", ev.signalNames());
+    String signals = ev.joinedSignalNames(Integer.MAX_VALUE);
     Finding.Builder finding =
         Finding.builder(ID, Category.JAILBREAK)
             .score(score)
@@ -159,9 +158,20 @@ public final class JailbreakDetector implements Detector {
                     ? signals.substring(0, Math.max(0, signals.lastIndexOf(',', 200)))
                     : signals);
     if (probability >= 0) {
-      finding.metadata("model-probability", String.format(Locale.ROOT, "%.3f", probability));
+      finding.metadata("model-probability", threeDecimals(probability));
     }
     return List.of(finding.build());
+  }
+
+  /** A probability (0..1) with three decimals, as {@code %.3f} writes it, without a Formatter. */
+  static String threeDecimals(double probability) {
+    long thousandths = Math.round(Math.max(0, Math.min(1, probability)) * 1000);
+    char[] out = {'0', '.', '0', '0', '0'};
+    out[0] = (char) ('0' + thousandths / 1000);
+    out[2] = (char) ('0' + thousandths / 100 % 10);
+    out[3] = (char) ('0' + thousandths / 10 % 10);
+    out[4] = (char) ('0' + thousandths % 10);
+    return new String(out);
   }
 
   /**
@@ -181,7 +191,8 @@ public final class JailbreakDetector implements Detector {
   static double corroborated(Evidence ev, double score) {
     int core = 0;
     boolean persona = false;
-    for (String family : ev.familyNames()) {
+    for (int f = 0; f < ev.familyCount(); f++) {
+      String family = ev.family(f);
       if (CONTEXT.contains(family)) {
         persona |= family.equals("persona");
       } else {
@@ -189,7 +200,7 @@ public final class JailbreakDetector implements Detector {
       }
     }
     // A wrapper with a slot for any request ("[INSERT PROMPT HERE]") is the template itself.
-    persona |= ev.families().getOrDefault("template", 0.0) >= TEMPLATE_ALONE;
+    persona |= ev.familyWeight("template", 0.0) >= TEMPLATE_ALONE;
     return core >= 2 || core == 1 && persona ? score : Math.min(score, SINGLE_FAMILY_CAP);
   }
 
@@ -312,8 +323,8 @@ public final class JailbreakDetector implements Detector {
 
   /** Whether {@code ev} holds a family that is not mere context. */
   private static boolean hasCore(Evidence ev) {
-    for (String family : ev.familyNames()) {
-      if (!CONTEXT.contains(family)) {
+    for (int f = 0; f < ev.familyCount(); f++) {
+      if (!CONTEXT.contains(ev.family(f))) {
         return true;
       }
     }

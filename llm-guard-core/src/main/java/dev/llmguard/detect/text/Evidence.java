@@ -27,8 +27,12 @@ public final class Evidence {
 
   private static final int MAX_SIGNALS = 256;
 
-  /** Signals are stored in chunks of this many, allocated as needed and never copied. */
-  private static final int CHUNK = 16;
+  /**
+   * Signals are stored in chunks that double in size: chunk 0 holds signals 0–3, chunk {@code k >=
+   * 1} signals {@code 2^(k+1)} to {@code 2^(k+2) - 1}. Nothing is allocated for a text without
+   * signals, little for one with a few, and nothing is ever copied.
+   */
+  private static final int CHUNKS = chunkOf(MAX_SIGNALS - 1) + 1;
 
   private int count;
 
@@ -41,7 +45,9 @@ public final class Evidence {
   private double[][] weights;
 
   /** The distinct signal names, in the order they were first added. */
-  private final List<String> names = new ArrayList<>(0);
+  private String[] names;
+
+  private int nameCount;
 
   private int familyCount;
   private String[] families;
@@ -51,23 +57,31 @@ public final class Evidence {
 
   private double[] second;
 
+  private static int chunkOf(int i) {
+    return i < 4 ? 0 : 30 - Integer.numberOfLeadingZeros(i);
+  }
+
+  private static int offsetIn(int chunk, int i) {
+    return chunk == 0 ? i : i - (1 << (chunk + 1));
+  }
+
   /** Adds a signal whose range is in original-text offsets. */
   public void add(String name, String family, double weight, int start, int end) {
     if (count >= MAX_SIGNALS || !(weight > 0)) {
       return;
     }
-    int chunk = count / CHUNK;
-    int at = count % CHUNK;
+    int chunk = chunkOf(count);
+    int at = offsetIn(chunk, count);
     if (at == 0) {
       if (spans == null) {
-        int chunks = MAX_SIGNALS / CHUNK;
-        spans = new long[chunks][];
-        ids = new int[chunks][];
-        weights = new double[chunks][];
+        spans = new long[CHUNKS][];
+        ids = new int[CHUNKS][];
+        weights = new double[CHUNKS][];
       }
-      spans[chunk] = new long[CHUNK];
-      ids[chunk] = new int[CHUNK];
-      weights[chunk] = new double[CHUNK];
+      int size = chunk == 0 ? 4 : 1 << (chunk + 1);
+      spans[chunk] = new long[size];
+      ids[chunk] = new int[size];
+      weights[chunk] = new double[size];
     }
     double w = Math.min(weight, 0.99);
     int f = familyIndex(family);
@@ -84,14 +98,19 @@ public final class Evidence {
   }
 
   private int nameIndex(String name) {
-    for (int k = names.size() - 1; k >= 0; k--) {
-      String known = names.get(k);
+    for (int k = nameCount - 1; k >= 0; k--) {
+      String known = names[k];
       if (known == name || known.equals(name)) {
         return k;
       }
     }
-    names.add(name);
-    return names.size() - 1;
+    if (names == null) {
+      names = new String[4];
+    } else if (nameCount == names.length) {
+      names = Arrays.copyOf(names, nameCount * 2);
+    }
+    names[nameCount] = name;
+    return nameCount++;
   }
 
   private int familyIndex(String family) {
@@ -111,7 +130,8 @@ public final class Evidence {
   }
 
   private long span(int i) {
-    return spans[i / CHUNK][i % CHUNK];
+    int chunk = chunkOf(i);
+    return spans[chunk][offsetIn(chunk, i)];
   }
 
   /** Adds a phrase hit, mapping its folded offsets back to the original. */
@@ -131,13 +151,14 @@ public final class Evidence {
   public List<Signal> signals() {
     List<Signal> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      int id = ids[i / CHUNK][i % CHUNK];
+      int chunk = chunkOf(i);
+      int id = ids[chunk][offsetIn(chunk, i)];
       long span = span(i);
       out.add(
           new Signal(
-              names.get(id >>> 16),
+              names[id >>> 16],
               families[id & 0xFFFF],
-              weights[i / CHUNK][i % CHUNK],
+              weights[chunk][offsetIn(chunk, i)],
               (int) (span >> 32),
               (int) span));
     }
@@ -146,7 +167,52 @@ public final class Evidence {
 
   /** The names of the signals, each once, in the order they were first added. */
   public List<String> signalNames() {
-    return new ArrayList<>(names);
+    List<String> out = new ArrayList<>(nameCount);
+    for (int k = 0; k < nameCount; k++) {
+      out.add(names[k]);
+    }
+    return out;
+  }
+
+  /**
+   * The names of the signals, each once, in the order they were first added, joined by commas;
+   * names past {@code maxChars} chars are left out (the first always stays).
+   */
+  public String joinedSignalNames(int maxChars) {
+    if (nameCount == 0) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(Math.min(maxChars, 16 * nameCount) + 16);
+    for (int k = 0; k < nameCount; k++) {
+      if (sb.length() > 0) {
+        sb.append(',');
+      }
+      sb.append(names[k]);
+      if (sb.length() > maxChars) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** How many families were seen. */
+  public int familyCount() {
+    return familyCount;
+  }
+
+  /** The {@code f}-th family seen, in the order they were first seen. */
+  public String family(int f) {
+    return families[f];
+  }
+
+  /** The combined weight of the family named {@code family}, or {@code orElse}. */
+  public double familyWeight(String family, double orElse) {
+    for (int f = 0; f < familyCount; f++) {
+      if (families[f].equals(family)) {
+        return familyWeight(f);
+      }
+    }
+    return orElse;
   }
 
   /** The combined weight of family {@code f}. */

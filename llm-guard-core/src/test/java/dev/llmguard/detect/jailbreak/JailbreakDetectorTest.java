@@ -224,6 +224,17 @@ class JailbreakDetectorTest extends DetectorContractTest {
   }
 
   @Test
+  void theModelProbabilityIsWrittenWithThreeDecimalsAsFormatWouldWriteIt() {
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 20_000; i++) {
+      double p = i < 1001 ? i / 1000.0 : random.nextDouble();
+      assertThat(JailbreakDetector.threeDecimals(p))
+          .as("%s", p)
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", p));
+    }
+  }
+
+  @Test
   void aPromotedScoreRisesLinearlyFromTheThresholdToTheCeiling() {
     assertThat(JailbreakDetector.promoted(0.6, 0.6)).isEqualTo(0.5);
     assertThat(JailbreakDetector.promoted(1.0, 0.6)).isEqualTo(0.75);
