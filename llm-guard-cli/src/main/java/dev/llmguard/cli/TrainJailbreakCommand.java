@@ -2,6 +2,7 @@ package dev.llmguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmguard.GuardConfigurationException;
+import dev.llmguard.cli.eval.Evaluation;
 import dev.llmguard.detect.jailbreak.JailbreakDetector;
 import dev.llmguard.detect.jailbreak.JailbreakModel;
 import dev.llmguard.spi.Finding;
@@ -107,6 +108,7 @@ final class TrainJailbreakCommand implements Callable<Integer> {
       defaultValue = "0.5")
   double threshold;
 
+  /** Report order of the labels. */
   private static final List<String> LABELS = List.of("jailbreak", "benign", "harmful", "injection");
 
   record Row(String text, String label, int half, double ruleScore, JailbreakModel.Features x) {
@@ -164,6 +166,7 @@ final class TrainJailbreakCommand implements Callable<Integer> {
         iterations);
 
     double[] outOfHalf = new double[rows.size()];
+    JailbreakModel[] halfModels = new JailbreakModel[2];
     for (int half = 0; half < 2; half++) {
       List<Row> train = new ArrayList<>();
       for (Row r : rows) {
@@ -171,14 +174,14 @@ final class TrainJailbreakCommand implements Callable<Integer> {
           train.add(r);
         }
       }
-      if (train.stream().noneMatch(r -> r.target() == 1) || train.size() == 0) {
+      if (train.stream().noneMatch(r -> r.target() == 1)) {
         throw new GuardConfigurationException(
             "half " + half + " has no jailbreak rows to train on; give more groups");
       }
-      JailbreakModel m = fit(train, 0.5, "cross-fit half " + half);
+      halfModels[half] = fit(train, 0.5, "cross-fit half " + half);
       for (int i = 0; i < rows.size(); i++) {
         if (rows.get(i).half() != half) {
-          outOfHalf[i] = m.probability(rows.get(i).text());
+          outOfHalf[i] = halfModels[half].probability(rows.get(i).text());
         }
       }
     }
@@ -188,7 +191,7 @@ final class TrainJailbreakCommand implements Callable<Integer> {
         "model threshold %.4f (quantile %s of the out-of-half probabilities of benign rows)%n%n",
         modelThreshold,
         quantile);
-    report(pw, rows, outOfHalf, modelThreshold);
+    report(pw, rows, halfModels, modelThreshold);
 
     if (out != null) {
       List<Row> all = rows.stream().filter(Row::trained).toList();
@@ -240,20 +243,10 @@ final class TrainJailbreakCommand implements Callable<Integer> {
   }
 
   private Row row(JsonLines source, JsonLines.Line line, JailbreakDetector rules) {
-    JsonNode t = line.node().get("text");
-    if (t == null || !t.isTextual()) {
-      throw source.malformed(line.number(), "missing string field \"text\"");
-    }
-    JsonNode l = line.node().get("label");
-    String label = l == null || l.isNull() ? null : l.asText();
-    if (label == null || !LABELS.contains(label)) {
-      throw source.malformed(
-          line.number(),
-          "field \"label\" must be one of injection|jailbreak|benign|harmful but was " + label);
-    }
+    String text = Evaluation.requireText(source, line);
+    String label = Evaluation.requirePromptLabel(source, line);
     JsonNode g = line.node().get("group");
     String group = g == null || g.isNull() ? source.name() + ":" + line.number() : g.asText();
-    String text = t.asText();
     return new Row(
         text,
         label,
@@ -317,8 +310,19 @@ final class TrainJailbreakCommand implements Callable<Integer> {
     return idx >= benign.length ? Math.nextUp(benign[benign.length - 1]) : benign[idx];
   }
 
-  /** Flag rates per label and half: rules only, and rules corroborated by the half-models. */
-  private void report(PrintWriter pw, List<Row> rows, double[] p, double modelThreshold) {
+  /**
+   * Flag rates per label and half: rules only, and the detector with the model of the other half
+   * (so every row is scored by a model that did not see it, through the detector's own gate).
+   */
+  private void report(PrintWriter pw, List<Row> rows, JailbreakModel[] halfModels, double t) {
+    JailbreakDetector[] withModel = {
+      new JailbreakDetector(0.0, Set.of(Phase.PROMPT), halfModels[1].withThreshold(t)),
+      new JailbreakDetector(0.0, Set.of(Phase.PROMPT), halfModels[0].withThreshold(t))
+    };
+    boolean[] learned = new boolean[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      learned[i] = score(withModel[rows.get(i).half()], rows.get(i).text()) >= threshold;
+    }
     pw.println("detector on rows the model did not see (score >= " + threshold + "):");
     pw.printf(
         Locale.ROOT,
@@ -332,25 +336,15 @@ final class TrainJailbreakCommand implements Callable<Integer> {
       for (int half = -1; half < 2; half++) {
         int n = 0;
         int rulesOnly = 0;
-        int withModel = 0;
+        int withLearned = 0;
         for (int i = 0; i < rows.size(); i++) {
           Row r = rows.get(i);
           if (!r.label().equals(label) || half >= 0 && r.half() != half) {
             continue;
           }
           n++;
-          double s = r.ruleScore();
-          if (s >= threshold) {
-            rulesOnly++;
-          }
-          if (s >= JailbreakDetector.LEARNED_GATE
-              && s < JailbreakDetector.LEARNED_PROMOTION
-              && p[i] >= modelThreshold) {
-            s = JailbreakDetector.LEARNED_PROMOTION;
-          }
-          if (s >= threshold) {
-            withModel++;
-          }
+          rulesOnly += r.ruleScore() >= threshold ? 1 : 0;
+          withLearned += learned[i] ? 1 : 0;
         }
         if (n == 0) {
           continue;
@@ -362,7 +356,7 @@ final class TrainJailbreakCommand implements Callable<Integer> {
             half < 0 ? "both" : String.valueOf(half),
             n,
             rate(rulesOnly, n),
-            rate(withModel, n));
+            rate(withLearned, n));
       }
     }
   }

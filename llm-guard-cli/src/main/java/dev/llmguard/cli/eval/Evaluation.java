@@ -169,12 +169,34 @@ public abstract class Evaluation {
     return max;
   }
 
-  static String requireText(JsonLines source, JsonLines.Line line) {
+  /**
+   * The {@code text} field of a line.
+   *
+   * @throws dev.llmguard.cli.MalformedInputException naming file and line when it is missing or not
+   *     a string
+   */
+  public static String requireText(JsonLines source, JsonLines.Line line) {
     JsonNode t = line.node().get("text");
     if (t == null || !t.isTextual()) {
       throw source.malformed(line.number(), "missing string field \"text\"");
     }
     return t.asText();
+  }
+
+  /**
+   * The {@code label} field of a prompts line.
+   *
+   * @throws dev.llmguard.cli.MalformedInputException naming file and line unless it is injection,
+   *     jailbreak, benign or harmful
+   */
+  public static String requirePromptLabel(JsonLines source, JsonLines.Line line) {
+    String label = optText(line.node(), "label", null);
+    if (label == null || !PROMPT_LABELS.contains(label)) {
+      throw source.malformed(
+          line.number(),
+          "field \"label\" must be one of injection|jailbreak|benign|harmful but was " + label);
+    }
+    return label;
   }
 
   static String optText(JsonNode node, String field, String dflt) {

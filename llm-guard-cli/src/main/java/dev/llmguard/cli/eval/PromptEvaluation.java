@@ -45,12 +45,7 @@ final class PromptEvaluation extends Evaluation {
   @Override
   protected void accept(JsonLines source, JsonLines.Line line) {
     String text = requireText(source, line);
-    String label = optText(line.node(), "label", null);
-    if (label == null || !PROMPT_LABELS.contains(label)) {
-      throw source.malformed(
-          line.number(),
-          "field \"label\" must be one of injection|jailbreak|benign|harmful but was " + label);
-    }
+    String label = requirePromptLabel(source, line);
     rows.add(
         new Row(
             line.number(),
