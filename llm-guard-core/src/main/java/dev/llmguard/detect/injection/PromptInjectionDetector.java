@@ -12,6 +12,7 @@ import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -100,30 +101,37 @@ public final class PromptInjectionDetector implements Detector {
     if (text.isBlank()) {
       return List.of();
     }
-    Evidence ev = analyse(text);
-    if (ev.isEmpty()) {
-      return List.of();
+    try (Evidence ev = Evidence.open()) {
+      analyse(text, ev);
+      if (ev.isEmpty()) {
+        return List.of();
+      }
+      double score = ev.score(CONTEXT, GATE);
+      if (score < minScore) {
+        return List.of();
+      }
+      // built directly: the span list is the finding's own, the metadata map made once
+      return List.of(
+          new Finding(
+              ID,
+              Category.PROMPT_INJECTION,
+              score,
+              score >= 0.8 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW,
+              ev.spans(text.length(), 16),
+              ev.topFamilies(3, "prompt injection: ", ", ", ""),
+              Map.of("families", ev.topFamilies(3, "", ",", ""), "signals", signalNames(ev))));
     }
-    double score = ev.score(CONTEXT, GATE);
-    if (score < minScore) {
-      return List.of();
-    }
-    List<String> families = ev.topFamilies(3);
-    return List.of(
-        Finding.builder(ID, Category.PROMPT_INJECTION)
-            .score(score)
-            .confidence(
-                score >= 0.8 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW)
-            .spans(ev.spans(text.length(), 16))
-            .message("prompt injection: " + String.join(", ", families))
-            .metadata("families", String.join(",", families))
-            .metadata("signals", signalNames(ev))
-            .build());
   }
 
   /** The evidence for {@code text}; package-private for tests. */
   Evidence analyse(String text) {
     Evidence ev = new Evidence();
+    analyse(text, ev);
+    return ev;
+  }
+
+  /** Adds the evidence for {@code text} to {@code ev}. */
+  private void analyse(String text, Evidence ev) {
     NormalizedText nt = TextNormalizer.normalize(text);
     int cues = scanFolded(nt, ev);
     if (maxDecode > 0) {
@@ -138,7 +146,6 @@ public final class PromptInjectionDetector implements Detector {
       maskedLetters(text, chars, n, ev);
       transliterated(chars, n, ev);
     }
-    return ev;
   }
 
   /** Weight of a phrase that scores once its masked letters are filled in. */
@@ -529,9 +536,11 @@ public final class PromptInjectionDetector implements Detector {
 
   /** Scans a decoded payload; returns its own score. */
   private double scanPayload(CharSequence payload) {
-    Evidence sub = new Evidence();
-    scanFolded(TextNormalizer.foldDecoded(payload), sub);
-    return sub.score(CONTEXT, GATE);
+    // scanned while the text's evidence is open: the thread's pool gives this one another
+    try (Evidence sub = Evidence.open()) {
+      scanFolded(TextNormalizer.foldDecoded(payload), sub);
+      return sub.score(CONTEXT, GATE);
+    }
   }
 
   /** Bit set in the result of {@link #scanFolded}: a rot13 cue word was seen. */
@@ -543,21 +552,23 @@ public final class PromptInjectionDetector implements Detector {
   /** Adds the signals of {@code nt} to {@code ev}; returns the decoder cues seen. */
   private static int scanFolded(NormalizedText nt, Evidence ev) {
     int cues = 0;
-    for (PhraseMatcher.Hit h : MATCHER.match(nt)) {
-      switch (h.rule().family()) {
+    PhraseMatcher.Hits hits = MATCHER.match(nt, ev.hits());
+    for (int k = 0; k < hits.size(); k++) {
+      PhraseMatcher.Rule rule = hits.rule(k);
+      switch (rule.family()) {
         case "cue-rot13" -> cues |= ROT13_CUE;
         case "cue-reversed" -> cues |= REVERSED_CUE;
         case "approval" -> {
-          if (isBare(nt, h)) {
+          if (isBare(nt, hits.start(k), hits.end(k))) {
             ev.add(
                 "bare-approval-phrase",
                 "hijack",
-                h.rule().weight(),
-                nt.originStart(h.start()),
-                nt.originEnd(h.end()));
+                rule.weight(),
+                nt.originStart(hits.start(k)),
+                nt.originEnd(hits.end(k)));
           }
         }
-        default -> ev.add(h, nt);
+        default -> ev.add(rule, hits.start(k), hits.end(k), nt);
       }
     }
     Markers.scan(nt, ev);
@@ -579,7 +590,7 @@ public final class PromptInjectionDetector implements Detector {
    * approval phrase, so the phrase sent alone is the attack; the same words in a sentence ("the
    * user was granted access to the repository") are not.
    */
-  private static boolean isBare(NormalizedText nt, PhraseMatcher.Hit h) {
+  private static boolean isBare(NormalizedText nt, int hitStart, int hitEnd) {
     int n = nt.length();
     if (n > BARE_MAX_CHARS) {
       return false;
@@ -587,7 +598,7 @@ public final class PromptInjectionDetector implements Detector {
     int words = 0;
     boolean inWord = false;
     for (int i = 0; i < n; i++) {
-      boolean letter = Character.isLetterOrDigit(nt.charAt(i)) && (i < h.start() || i >= h.end());
+      boolean letter = Character.isLetterOrDigit(nt.charAt(i)) && (i < hitStart || i >= hitEnd);
       if (letter && !inWord) {
         words++;
       }

@@ -12,6 +12,7 @@ import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -122,10 +123,14 @@ public final class JailbreakDetector implements Detector {
     if (text.isBlank()) {
       return List.of();
     }
-    Evidence ev = analyse(text);
-    if (ev.isEmpty()) {
-      return List.of();
+    try (Evidence ev = Evidence.open()) {
+      analyse(text, ev);
+      return ev.isEmpty() ? List.of() : finding(text, ev);
     }
+  }
+
+  /** The finding for the evidence {@code ev} of {@code text}, if it scores enough. */
+  private List<Finding> finding(String text, Evidence ev) {
     double score = corroborated(ev, ev.score(CONTEXT, GATE));
     double probability = -1;
     if (model != null && score >= LEARNED_GATE && score < LEARNED_PROMOTION) {
@@ -138,29 +143,27 @@ public final class JailbreakDetector implements Detector {
       return List.of();
     }
     boolean learned = probability >= 0 && score >= LEARNED_PROMOTION;
-    List<String> families = ev.topFamilies(3);
-    String familyList = String.join(",", families) + (learned ? ",learned" : "");
-    String signals = ev.joinedSignalNames(Integer.MAX_VALUE);
-    Finding.Builder finding =
-        Finding.builder(ID, Category.JAILBREAK)
-            .score(score)
-            .confidence(
-                score >= 0.8 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW)
-            .spans(ev.spans(text.length(), 16))
-            .message(
-                "jailbreak: "
-                    + String.join(", ", families)
-                    + (learned ? ", corroborated by the learned model" : ""))
-            .metadata("families", familyList)
-            .metadata(
-                "signals",
-                signals.length() > 200
-                    ? signals.substring(0, Math.max(0, signals.lastIndexOf(',', 200)))
-                    : signals);
-    if (probability >= 0) {
-      finding.metadata("model-probability", threeDecimals(probability));
-    }
-    return List.of(finding.build());
+    String families = ev.topFamilies(3, "", ",", learned ? ",learned" : "");
+    String signals = ev.joinedSignalNamesWithin(200);
+    // built directly: the span list is the finding's own, the metadata map made once
+    return List.of(
+        new Finding(
+            ID,
+            Category.JAILBREAK,
+            score,
+            score >= 0.8 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW,
+            ev.spans(text.length(), 16),
+            ev.topFamilies(
+                3, "jailbreak: ", ", ", learned ? ", corroborated by the learned model" : ""),
+            probability >= 0
+                ? Map.of(
+                    "families",
+                    families,
+                    "signals",
+                    signals,
+                    "model-probability",
+                    threeDecimals(probability))
+                : Map.of("families", families, "signals", signals)));
   }
 
   /** A probability (0..1) with three decimals, as {@code %.3f} writes it, without a Formatter. */
@@ -213,16 +216,22 @@ public final class JailbreakDetector implements Detector {
   /** The evidence for {@code text}; package-private for tests. */
   Evidence analyse(String text) {
     Evidence ev = new Evidence();
+    analyse(text, ev);
+    return ev;
+  }
+
+  /** Adds the evidence for {@code text} to {@code ev}. */
+  private void analyse(String text, Evidence ev) {
     NormalizedText nt = TextNormalizer.normalize(text);
-    List<PhraseMatcher.Hit> hits = MATCHER.match(nt);
+    PhraseMatcher.Hits hits = MATCHER.match(nt, ev.hits());
     boolean compliance = false;
     for (int k = 0; k < hits.size() && !compliance; k++) {
-      compliance = hits.get(k).rule().family().equals("compliance");
+      compliance = hits.rule(k).family().equals("compliance");
     }
-    for (PhraseMatcher.Hit h : hits) {
+    for (int k = 0; k < hits.size(); k++) {
       // compliance rules weigh 0, so Evidence drops them; they only cancel mentions near them
-      if (!(compliance && isMention(h) && withinCompliance(hits, h))) {
-        ev.add(h, nt);
+      if (!(compliance && isMention(hits.rule(k)) && withinCompliance(hits, hits.start(k)))) {
+        ev.add(hits.rule(k), hits.start(k), hits.end(k), nt);
       }
     }
     for (String m : RAW_MARKERS) {
@@ -242,7 +251,6 @@ public final class JailbreakDetector implements Detector {
       answerLabels(text, ev);
     }
     personaSettings(text, ev);
-    return ev;
   }
 
   /** Settings keys of a persona written as pseudo-code ("Personality = [SENTIENT]"). */
@@ -538,21 +546,21 @@ public final class JailbreakDetector implements Detector {
   static final int COMPLIANCE_REACH = 24;
 
   /** A rule that only names a policy ("ethical guidelines", "content policy"). */
-  private static boolean isMention(PhraseMatcher.Hit h) {
-    return h.rule().name().equals("policy-mention");
+  private static boolean isMention(PhraseMatcher.Rule rule) {
+    return rule.name().equals("policy-mention");
   }
 
   /**
-   * Whether {@code h} starts inside, or within {@value #COMPLIANCE_REACH} folded chars after, a
-   * phrase that promises to keep the rules ("without violating any norms or ethical guidelines":
-   * the phrase ends at its first rule word): naming the policy there is compliance, not a jailbreak
-   * signal.
+   * Whether a mention starting at folded offset {@code start} lies inside, or within {@value
+   * #COMPLIANCE_REACH} folded chars after, a phrase that promises to keep the rules ("without
+   * violating any norms or ethical guidelines": the phrase ends at its first rule word): naming the
+   * policy there is compliance, not a jailbreak signal.
    */
-  private static boolean withinCompliance(List<PhraseMatcher.Hit> hits, PhraseMatcher.Hit h) {
-    for (PhraseMatcher.Hit c : hits) {
-      if (c.rule().family().equals("compliance")
-          && c.start() <= h.start()
-          && h.start() <= c.end() + COMPLIANCE_REACH) {
+  private static boolean withinCompliance(PhraseMatcher.Hits hits, int start) {
+    for (int k = 0; k < hits.size(); k++) {
+      if (hits.rule(k).family().equals("compliance")
+          && hits.start(k) <= start
+          && start <= hits.end(k) + COMPLIANCE_REACH) {
         return true;
       }
     }

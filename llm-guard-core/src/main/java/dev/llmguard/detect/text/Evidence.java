@@ -19,13 +19,46 @@ import java.util.Set;
  * text without signals, nothing copied when more come), and the per-family maxima are kept up to
  * date as signals arrive, so that scoring allocates nothing; families are always visited in the
  * order they were first seen, which keeps every score bit-for-bit reproducible.
+ *
+ * <p>A detector that scans many texts takes its evidence from {@link #open()} and closes it when
+ * the finding is built: each thread then keeps a few instances, with their arrays, for all its
+ * scans, so a scan allocates for its finding only. Everything an evidence returns (strings, lists)
+ * is its own and stays valid after {@link #close()}.
  */
-public final class Evidence {
+public final class Evidence implements AutoCloseable {
 
   /** One signal, with its span in the original text. */
   public record Signal(String name, String family, double weight, int start, int end) {}
 
   private static final int MAX_SIGNALS = 256;
+
+  /**
+   * Evidence instances each thread keeps for {@link #open()}: one per text being scanned at once on
+   * that thread (a text, a decoded payload scanned while the text's evidence is open, another
+   * detector's text); more nested scans get instances of their own.
+   */
+  static final int POOLED = 4;
+
+  private static final ThreadLocal<Evidence[]> POOL =
+      ThreadLocal.withInitial(() -> new Evidence[POOLED]);
+
+  /**
+   * Signals whose arrays a closed evidence keeps (the first {@value} fill the chunks it keeps); the
+   * chunks of later ones are dropped, so a text with many signals pins no more than a few.
+   */
+  static final int RETAINED_SIGNALS = 32;
+
+  /** Chunks kept by {@link #close()}: those of the first {@link #RETAINED_SIGNALS} signals. */
+  private static final int RETAINED_CHUNKS = chunkOf(RETAINED_SIGNALS - 1) + 1;
+
+  /** Distinct names and families whose slots a closed evidence keeps. */
+  static final int RETAINED_NAMES = 32;
+
+  /** Chars of joined names and spans of {@link #spans} whose scratch arrays are kept. */
+  static final int RETAINED_SCRATCH = 512;
+
+  /** Whether this is lent out by {@link #open()} (always false for one made with {@code new}). */
+  private boolean open;
 
   /**
    * Signals are stored in chunks that double in size: chunk 0 holds signals 0–3, chunk {@code k >=
@@ -57,6 +90,100 @@ public final class Evidence {
 
   private double[] second;
 
+  /** Scratch for {@link #spans} and {@link #topFamilyOrder}, and for names being joined. */
+  private long[] packed;
+
+  private int[] order;
+  private char[] joined;
+
+  /** The phrase hits of the text this evidence is for ({@link #hits()}). */
+  private PhraseMatcher.Hits hits;
+
+  /** An empty evidence, for one scan; {@link #open()} reuses instances instead. */
+  public Evidence() {}
+
+  /**
+   * An empty evidence for one scan on the calling thread, reused from the thread's pool (or new
+   * when {@value #POOLED} are open on this thread already). Close it on the same thread when the
+   * scan is done, best with try-with-resources; nothing read from it depends on it afterwards.
+   */
+  public static Evidence open() {
+    Evidence[] pool = POOL.get();
+    for (int i = 0; i < pool.length; i++) {
+      Evidence e = pool[i];
+      if (e == null) {
+        e = new Evidence();
+        pool[i] = e;
+      }
+      if (!e.open) {
+        e.open = true;
+        return e;
+      }
+    }
+    return new Evidence();
+  }
+
+  /**
+   * Empties this evidence and, when it came from {@link #open()}, gives it back to the thread's
+   * pool; arrays beyond the retained sizes ({@value #RETAINED_SIGNALS} signals, {@value
+   * #RETAINED_NAMES} names, {@value #RETAINED_SCRATCH} chars) are dropped.
+   */
+  @Override
+  public void close() {
+    if (spans != null) {
+      for (int c = RETAINED_CHUNKS; c < CHUNKS; c++) {
+        spans[c] = null;
+        ids[c] = null;
+        weights[c] = null;
+      }
+    }
+    count = 0;
+    if (names != null) {
+      if (names.length > RETAINED_NAMES) {
+        names = null;
+      } else {
+        Arrays.fill(names, 0, nameCount, null);
+      }
+    }
+    nameCount = 0;
+    if (families != null) {
+      if (families.length > RETAINED_NAMES) {
+        families = null;
+        top = null;
+        second = null;
+      } else {
+        Arrays.fill(families, 0, familyCount, null);
+        Arrays.fill(top, 0, familyCount, 0.0);
+        Arrays.fill(second, 0, familyCount, 0.0);
+      }
+    }
+    familyCount = 0;
+    if (packed != null && packed.length > RETAINED_SCRATCH) {
+      packed = null;
+    }
+    if (joined != null && joined.length > RETAINED_SCRATCH) {
+      joined = null;
+    }
+    if (order != null && order.length > RETAINED_NAMES) {
+      order = null;
+    }
+    if (hits != null) {
+      hits.clear();
+    }
+    open = false;
+  }
+
+  /**
+   * A buffer for the phrase hits of the text this evidence is for, reused with the evidence (see
+   * {@link PhraseMatcher#match(NormalizedText, PhraseMatcher.Hits)}).
+   */
+  public PhraseMatcher.Hits hits() {
+    if (hits == null) {
+      hits = new PhraseMatcher.Hits();
+    }
+    return hits;
+  }
+
   private static int chunkOf(int i) {
     return i < 4 ? 0 : 30 - Integer.numberOfLeadingZeros(i);
   }
@@ -78,10 +205,12 @@ public final class Evidence {
         ids = new int[CHUNKS][];
         weights = new double[CHUNKS][];
       }
-      int size = chunk == 0 ? 4 : 1 << (chunk + 1);
-      spans[chunk] = new long[size];
-      ids[chunk] = new int[size];
-      weights[chunk] = new double[size];
+      if (spans[chunk] == null) {
+        int size = chunk == 0 ? 4 : 1 << (chunk + 1);
+        spans[chunk] = new long[size];
+        ids[chunk] = new int[size];
+        weights[chunk] = new double[size];
+      }
     }
     double w = Math.min(weight, 0.99);
     int f = familyIndex(family);
@@ -136,12 +265,12 @@ public final class Evidence {
 
   /** Adds a phrase hit, mapping its folded offsets back to the original. */
   public void add(PhraseMatcher.Hit hit, NormalizedText text) {
-    add(
-        hit.rule().name(),
-        hit.rule().family(),
-        hit.rule().weight(),
-        text.originStart(hit.start()),
-        text.originEnd(hit.end()));
+    add(hit.rule(), hit.start(), hit.end(), text);
+  }
+
+  /** Adds a hit of {@code rule} at folded offsets {@code [start, end)} of {@code text}. */
+  public void add(PhraseMatcher.Rule rule, int start, int end, NormalizedText text) {
+    add(rule.name(), rule.family(), rule.weight(), text.originStart(start), text.originEnd(end));
   }
 
   public boolean isEmpty() {
@@ -179,20 +308,62 @@ public final class Evidence {
    * names past {@code maxChars} chars are left out (the first always stays).
    */
   public String joinedSignalNames(int maxChars) {
-    if (nameCount == 0) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder(Math.min(maxChars, 16 * nameCount) + 16);
-    for (int k = 0; k < nameCount; k++) {
-      if (sb.length() > 0) {
-        sb.append(',');
-      }
-      sb.append(names[k]);
-      if (sb.length() > maxChars) {
+    int length = 0;
+    int k = 0;
+    while (k < nameCount) {
+      length += (length > 0 ? 1 : 0) + names[k].length();
+      k++;
+      if (length > maxChars) {
         break;
       }
     }
-    return sb.toString();
+    return joinedNames(k, length);
+  }
+
+  /**
+   * The names of the signals, each once, in the order they were first added, joined by commas; when
+   * that is longer than {@code maxChars}, only the names that end within {@code maxChars} chars
+   * (none, if the first is longer).
+   */
+  public String joinedSignalNamesWithin(int maxChars) {
+    int length = 0;
+    int k = 0;
+    int within = 0;
+    int withinLength = 0;
+    while (k < nameCount) {
+      length += (length > 0 ? 1 : 0) + names[k].length();
+      k++;
+      if (length <= maxChars) {
+        within = k;
+        withinLength = length;
+      }
+    }
+    return length <= maxChars ? joinedNames(k, length) : joinedNames(within, withinLength);
+  }
+
+  /** The first {@code k} names joined by commas ({@code length} chars, commas counted). */
+  private String joinedNames(int k, int length) {
+    if (k == 0) {
+      return "";
+    }
+    if (k == 1) {
+      return names[0];
+    }
+    char[] out = joined;
+    if (out == null || out.length < length) {
+      out = new char[Math.max(length, 64)];
+      joined = out;
+    }
+    int at = 0;
+    for (int i = 0; i < k; i++) {
+      if (at > 0) {
+        out[at++] = ',';
+      }
+      String name = names[i];
+      name.getChars(0, name.length(), out, at);
+      at += name.length();
+    }
+    return new String(out, 0, at);
   }
 
   /** How many families were seen. */
@@ -261,29 +432,76 @@ public final class Evidence {
 
   /** Families sorted by weight, strongest first (ties in first-seen order), for messages. */
   public List<String> topFamilies(int max) {
-    int[] order = new int[familyCount];
-    for (int f = 0; f < familyCount; f++) {
-      // Insertion sort: stable, and there are only a handful of families.
-      int k = f;
-      while (k > 0 && familyWeight(order[k - 1]) < familyWeight(f)) {
-        order[k] = order[k - 1];
-        k--;
-      }
-      order[k] = f;
-    }
+    int[] sorted = topFamilyOrder();
     List<String> out = new ArrayList<>(Math.min(max, familyCount));
     for (int i = 0; i < familyCount && i < max; i++) {
-      out.add(families[order[i]]);
+      out.add(families[sorted[i]]);
     }
     return out;
   }
 
   /**
-   * Spans of the signals, merged where they overlap, at most {@code max}, within {@code length}.
+   * {@code prefix}, the {@link #topFamilies} joined by {@code separator}, then {@code suffix}, made
+   * as one string (without the list).
+   */
+  public String topFamilies(int max, String prefix, String separator, String suffix) {
+    int[] sorted = topFamilyOrder();
+    int n = Math.min(max, familyCount);
+    if (n == 1 && prefix.isEmpty() && suffix.isEmpty()) {
+      return families[sorted[0]];
+    }
+    switch (n) {
+      case 0:
+        return prefix + suffix;
+      case 1:
+        return prefix + families[sorted[0]] + suffix;
+      case 2:
+        return prefix + families[sorted[0]] + separator + families[sorted[1]] + suffix;
+      case 3:
+        return prefix
+            + families[sorted[0]]
+            + separator
+            + families[sorted[1]]
+            + separator
+            + families[sorted[2]]
+            + suffix;
+      default:
+        StringBuilder sb = new StringBuilder(prefix);
+        for (int i = 0; i < n; i++) {
+          sb.append(i > 0 ? separator : "").append(families[sorted[i]]);
+        }
+        return sb.append(suffix).toString();
+    }
+  }
+
+  /** The family indexes by weight, strongest first, ties in first-seen order; a reused array. */
+  private int[] topFamilyOrder() {
+    if (order == null || order.length < familyCount) {
+      order = new int[Math.max(familyCount, 8)];
+    }
+    int[] sorted = order;
+    for (int f = 0; f < familyCount; f++) {
+      // Insertion sort: stable, and there are only a handful of families.
+      int k = f;
+      while (k > 0 && familyWeight(sorted[k - 1]) < familyWeight(f)) {
+        sorted[k] = sorted[k - 1];
+        k--;
+      }
+      sorted[k] = f;
+    }
+    return sorted;
+  }
+
+  /**
+   * Spans of the signals, merged where they overlap, at most {@code max}, within {@code length}; an
+   * immutable list.
    */
   public List<Span> spans(int length, int max) {
     // (start, end) pairs packed into longs sort in the order of Span.compareTo.
-    long[] raw = new long[count];
+    if (packed == null || packed.length < count) {
+      packed = new long[Math.max(count, 16)];
+    }
+    long[] raw = packed;
     int n = 0;
     for (int i = 0; i < count; i++) {
       long span = span(i);
@@ -294,28 +512,45 @@ public final class Evidence {
       }
     }
     Arrays.sort(raw, 0, n);
-    List<Span> merged = new ArrayList<>(Math.min(n, max));
-    int curStart = -1;
-    int curEnd = -1;
+    // Merged in place: raw[0, merged) are the merged spans so far, the last one still growing.
+    int merged = 0;
     for (int i = 0; i < n; i++) {
       int st = (int) (raw[i] >>> 32);
       int en = (int) raw[i];
-      if (curStart >= 0 && curEnd >= st) {
-        curEnd = Math.max(curEnd, en);
+      if (merged > 0 && (int) raw[merged - 1] >= st) {
+        int curEnd = (int) raw[merged - 1];
+        raw[merged - 1] = raw[merged - 1] & 0xFFFF_FFFF_0000_0000L | Math.max(curEnd, en);
         continue;
       }
-      if (curStart >= 0) {
-        merged.add(new Span(curStart, curEnd));
-        if (merged.size() == max) {
-          return List.copyOf(merged);
-        }
+      if (merged == max) {
+        break;
       }
-      curStart = st;
-      curEnd = en;
+      raw[merged++] = raw[i];
     }
-    if (curStart >= 0 && merged.size() < max) {
-      merged.add(new Span(curStart, curEnd));
+    return spanList(raw, merged);
+  }
+
+  /** The packed spans {@code raw[0, n)} as an immutable list, with no copy made on the way. */
+  private static List<Span> spanList(long[] raw, int n) {
+    switch (n) {
+      case 0:
+        return List.of();
+      case 1:
+        return List.of(span(raw[0]));
+      case 2:
+        return List.of(span(raw[0]), span(raw[1]));
+      case 3:
+        return List.of(span(raw[0]), span(raw[1]), span(raw[2]));
+      default:
+        Span[] out = new Span[n];
+        for (int i = 0; i < n; i++) {
+          out[i] = span(raw[i]);
+        }
+        return List.of(out);
     }
-    return List.copyOf(merged);
+  }
+
+  private static Span span(long packedSpan) {
+    return new Span((int) (packedSpan >>> 32), (int) packedSpan);
   }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  * every rule set in the process), so a folded text is split into words and each word is looked up
  * once, by whichever matcher sees the text first; the others reuse the split (kept with the text,
  * in the calling thread's reused arrays for a text from {@link TextNormalizer#normalize}). A scan
- * allocates only for the hits it returns.
+ * into a reused {@link Hits} allocates nothing.
  */
 public final class PhraseMatcher {
 
@@ -33,6 +33,72 @@ public final class PhraseMatcher {
 
   /** One place a rule matched; offsets are in the folded text. */
   public record Hit(Rule rule, int start, int end) {}
+
+  /**
+   * The hits of one {@link #match(NormalizedText, Hits)}, in text order, at most {@value
+   * #MAX_HITS}: the rule and folded offsets of each, in arrays reused from match to match (no
+   * object per hit). Not thread-safe; {@link Evidence#hits()} gives each scan one.
+   */
+  public static final class Hits {
+    private Rule[] rules = new Rule[8];
+    private int[] starts = new int[8];
+    private int[] ends = new int[8];
+    private int size;
+
+    public int size() {
+      return size;
+    }
+
+    public Rule rule(int k) {
+      return rules[k];
+    }
+
+    /** Where hit {@code k} starts in the folded text. */
+    public int start(int k) {
+      return starts[k];
+    }
+
+    /** Where hit {@code k} ends in the folded text. */
+    public int end(int k) {
+      return ends[k];
+    }
+
+    /** Hit {@code k} as an object. */
+    public Hit get(int k) {
+      return new Hit(rules[k], starts[k], ends[k]);
+    }
+
+    /** Empties the buffer (and lets go of the rules it named). */
+    void clear() {
+      Arrays.fill(rules, 0, size, null);
+      size = 0;
+    }
+
+    boolean isFull() {
+      return size >= MAX_HITS;
+    }
+
+    void add(Rule rule, int start, int end) {
+      if (size == rules.length) {
+        int capacity = Math.min(MAX_HITS, size * 2);
+        rules = Arrays.copyOf(rules, capacity);
+        starts = Arrays.copyOf(starts, capacity);
+        ends = Arrays.copyOf(ends, capacity);
+      }
+      rules[size] = rule;
+      starts[size] = start;
+      ends[size] = end;
+      size++;
+    }
+
+    List<Hit> toList() {
+      List<Hit> out = new ArrayList<>(size);
+      for (int k = 0; k < size; k++) {
+        out.add(get(k));
+      }
+      return out;
+    }
+  }
 
   /**
    * One element of a rule: how many other words may come before it, and which words and stems it
@@ -412,18 +478,29 @@ public final class PhraseMatcher {
    * nothing matched.
    */
   public List<Hit> match(NormalizedText t) {
+    Hits hits = match(t, new Hits());
+    return hits.size() == 0 ? List.of() : hits.toList();
+  }
+
+  /**
+   * Every rule match in {@code t}, in text order, at most {@value #MAX_HITS}, put into {@code into}
+   * (emptied first) and returned: as {@link #match(NormalizedText)}, without an object per hit.
+   */
+  public Hits match(NormalizedText t, Hits into) {
     Words w = lexicon.words(t);
-    List<Hit> hits = match(bindingFor(w.snapshot), w, null);
-    return hits == null ? List.of() : hits;
+    into.clear();
+    match(bindingFor(w.snapshot), w, into);
+    return into;
   }
 
   /** Every rule match, in text order, at most {@value #MAX_HITS}. */
   public List<Hit> match(Words w) {
-    List<Hit> hits = match(bindingFor(w.snapshot), w, null);
-    return hits == null ? new ArrayList<>() : hits;
+    Hits hits = new Hits();
+    match(bindingFor(w.snapshot), w, hits);
+    return hits.toList();
   }
 
-  private List<Hit> match(Binding b, Words w, List<Hit> hits) {
+  private void match(Binding b, Words w, Hits hits) {
     int[] wordOf = b.wordOf;
     int[] stemOf = b.stemOf;
     int[] word = w.word;
@@ -432,34 +509,29 @@ public final class PhraseMatcher {
     int[] startBits = w.startBits;
     int bit = clientBit;
     int starts = w.starts;
-    for (int j = 0; j < starts && (hits == null || hits.size() < MAX_HITS); j++) {
+    for (int j = 0; j < starts && !hits.isFull(); j++) {
       if ((startBits[j] & bit) == 0) {
         continue;
       }
       int i = startAt[j];
       int lw = wordOf[word[i] >>> 1];
       if (lw >= 0 && mayContinue(secondAfterWord[lw], b, w, i)) {
-        hits = matchAll(byFirstWord[lw], b, w, i, hits);
+        matchAll(byFirstWord[lw], b, w, i, hits);
       }
       int ls = stemOf[node[i]];
       if (ls >= 0 && mayContinue(secondAfterStem[ls], b, w, i)) {
-        hits = matchAll(byFirstStem[ls], b, w, i, hits);
+        matchAll(byFirstStem[ls], b, w, i, hits);
       }
     }
-    return hits;
   }
 
-  private List<Hit> matchAll(Compiled[] rules, Binding b, Words w, int i, List<Hit> hits) {
+  private void matchAll(Compiled[] rules, Binding b, Words w, int i, Hits hits) {
     for (Compiled c : rules) {
       int end = matchAt(c.elements, b, w, i);
-      if (end >= 0 && (hits == null || hits.size() < MAX_HITS)) {
-        if (hits == null) {
-          hits = new ArrayList<>();
-        }
-        hits.add(new Hit(c.rule, w.start[i], w.end(end)));
+      if (end >= 0 && !hits.isFull()) {
+        hits.add(c.rule, w.start[i], w.end(end));
       }
     }
-    return hits;
   }
 
   /**
