@@ -214,8 +214,20 @@ final class Decoder {
     }
     double s = scanner.applyAsDouble(decoded);
     if (s >= PAYLOAD_MIN_SCORE) {
-      ev.add(kind + "-payload", "encoded", Math.max(0.7, s), start, end);
+      ev.add(signalName(kind), "encoded", Math.max(0.7, s), start, end);
     }
+  }
+
+  /** {@code kind + "-payload"}, a constant for the kinds decoded here. */
+  private static String signalName(String kind) {
+    return switch (kind) {
+      case "url-encoded" -> "url-encoded-payload";
+      case "rot13" -> "rot13-payload";
+      case "reversed" -> "reversed-payload";
+      case "hex" -> "hex-payload";
+      case "base64" -> "base64-payload";
+      default -> kind + "-payload";
+    };
   }
 
   private static int classOf(char c) {

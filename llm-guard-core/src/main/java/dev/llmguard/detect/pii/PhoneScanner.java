@@ -159,9 +159,12 @@ final class PhoneScanner {
   /**
    * What one scan has spent and learnt: the fallback budget, the score of every window looked at (a
    * text that repeats a number pays for validation once), kept as offsets into the scan's text, and
-   * two digit buffers. Not thread-safe; one per scan, and for one text.
+   * two digit buffers. Not thread-safe; for one text at a time, {@link #reset()} between texts.
    */
   static final class ScanState {
+    /** Slots of the window table that {@link #reset()} keeps (more are dropped). */
+    static final int RETAINED_SLOTS = 64;
+
     /** Windows remembered per scan at most, so memory stays bounded on number-heavy text. */
     static final int MAX_REMEMBERED = 256;
 
@@ -178,6 +181,21 @@ final class PhoneScanner {
     private int size;
     private StringBuilder digits;
     private StringBuilder nsn;
+
+    /** Forgets the budget spent and the windows seen, for the next text. */
+    void reset() {
+      fallbackBudget = MAX_FALLBACK_WINDOWS;
+      if (starts != null) {
+        if (starts.length > RETAINED_SLOTS) {
+          starts = null;
+          ends = null;
+          scores = null;
+        } else if (size > 0) {
+          java.util.Arrays.fill(ends, 0);
+        }
+      }
+      size = 0;
+    }
 
     StringBuilder digits() {
       if (digits == null) {

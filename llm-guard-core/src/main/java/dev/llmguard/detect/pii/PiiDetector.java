@@ -62,34 +62,75 @@ public final class PiiDetector implements Detector {
     return java.util.Collections.unmodifiableSet(entities);
   }
 
+  /**
+   * What a scan reuses, per thread: the list of candidate matches, the phone scanner's state and
+   * the card digit buffer. A list that grew past {@value #RETAINED_MATCHES} matches is dropped
+   * after the scan, so a text full of numbers pins no large array.
+   */
+  private static final class Scratch {
+    ArrayList<PiiMatch> matches = new ArrayList<>();
+    final PhoneScanner.ScanState phones = new PhoneScanner.ScanState();
+    final char[] cardDigits = new char[19];
+    boolean busy;
+
+    /** The most matches the list held in this scan (its capacity is at least that). */
+    int peak;
+
+    void release() {
+      if (Math.max(peak, matches.size()) > RETAINED_MATCHES) {
+        matches = new ArrayList<>();
+      } else {
+        matches.clear();
+      }
+      phones.reset();
+      peak = 0;
+      busy = false;
+    }
+  }
+
+  /** Matches whose list a thread keeps between scans. */
+  static final int RETAINED_MATCHES = 256;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   @Override
   public List<Finding> detect(ScanInput input) {
     String t = input.text();
     if (t.isEmpty()) {
       return List.of();
     }
-    List<PiiMatch> matches = new ArrayList<>();
-    if (entities.contains(PiiEntity.EMAIL)) {
-      Scanners.emails(t, matches);
+    Scratch scratch = SCRATCH.get();
+    if (scratch.busy) {
+      scratch = new Scratch(); // a scan within a scan on this thread: nothing shared
     }
-    if (entities.contains(PiiEntity.IP_ADDRESS)) {
-      Scanners.ipv6(t, matches);
+    scratch.busy = true;
+    try {
+      List<PiiMatch> matches = scratch.matches;
+      if (entities.contains(PiiEntity.EMAIL)) {
+        Scanners.emails(t, matches);
+      }
+      if (entities.contains(PiiEntity.IP_ADDRESS)) {
+        Scanners.ipv6(t, matches);
+      }
+      scanDigitClusters(t, matches, scratch);
+      scratch.peak = matches.size();
+      if (matches.isEmpty()) {
+        return List.of();
+      }
+      return toFindings(resolveOverlaps(matches));
+    } finally {
+      scratch.release();
     }
-    scanDigitClusters(t, matches);
-    if (matches.isEmpty()) {
-      return List.of();
-    }
-    return toFindings(resolveOverlaps(matches));
   }
 
   /**
    * Every other entity contains digits: find each cluster of digits and separators once, and run
    * the scanners only around it, so text without numbers costs one pass.
    */
-  private void scanDigitClusters(String t, List<PiiMatch> matches) {
+  private void scanDigitClusters(String t, List<PiiMatch> matches, Scratch scratch) {
     int n = t.length();
-    PhoneScanner.ScanState phoneState = new PhoneScanner.ScanState();
-    char[] cardDigits = null;
+    PhoneScanner.ScanState phoneState = scratch.phones;
+    char[] cardDigits = scratch.cardDigits;
     int i = 0;
     while (i < n) {
       while (i < n && !Scanners.isDigit(t.charAt(i))) {
@@ -124,9 +165,6 @@ public final class PiiDetector implements Detector {
       // cluster's), so a cluster with too few digits cannot hold one; IBANs and phone numbers
       // may reach beyond it.
       if (digits >= 12 && entities.contains(PiiEntity.CREDIT_CARD)) {
-        if (cardDigits == null) {
-          cardDigits = new char[19];
-        }
         Scanners.cards(t, s, to, matches, cardDigits);
       }
       if (digits >= 9 && entities.contains(PiiEntity.US_SSN)) {
@@ -179,7 +217,9 @@ public final class PiiDetector implements Detector {
         matches.set(kept++, m);
       }
     }
-    matches.subList(kept, matches.size()).clear();
+    for (int last = matches.size() - 1; last >= kept; last--) {
+      matches.remove(last);
+    }
     matches.sort(BY_START);
     return matches;
   }

@@ -7,7 +7,6 @@ import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
 import dev.llmguard.spi.ScanInput;
 import dev.llmguard.spi.Span;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +51,16 @@ public final class InvisibleTextDetector implements Detector {
     return PHASES;
   }
 
-  /** Per-kind tally while scanning; its span list and hidden text are made on first use. */
+  /**
+   * Per-kind tally while scanning: runs packed as {@code start << 32 | end} and the decoded hidden
+   * text, in arrays each thread reuses from scan to scan (kept up to {@value #RETAINED_RUNS} runs
+   * and {@value #RETAINED_HIDDEN} chars).
+   */
   private static final class Tally {
-    List<Span> spans;
-    StringBuilder hidden;
+    long[] runs = new long[4];
+    int runCount;
+    char[] hidden;
+    int hiddenLength;
     int count;
     int runStart = -1;
     int runEnd = -1;
@@ -72,22 +77,96 @@ public final class InvisibleTextDetector implements Detector {
     }
 
     void flush() {
-      if (runStart >= 0) {
-        if (spans == null) {
-          spans = new ArrayList<>(4);
+      if (runStart >= 0 && runCount < MAX_SPANS) {
+        if (runCount == runs.length) {
+          runs = java.util.Arrays.copyOf(runs, Math.min(MAX_SPANS, runCount * 2));
         }
-        if (spans.size() < MAX_SPANS) {
-          spans.add(new Span(runStart, runEnd));
-        }
+        runs[runCount++] = (long) runStart << 32 | runEnd;
       }
       runStart = -1;
       runEnd = -1;
     }
 
-    int hiddenLength() {
-      return hidden == null ? 0 : hidden.length();
+    void addHidden(char c) {
+      if (hidden == null) {
+        hidden = new char[16];
+      } else if (hiddenLength == hidden.length) {
+        hidden = java.util.Arrays.copyOf(hidden, hiddenLength * 2);
+      }
+      hidden[hiddenLength++] = c;
+    }
+
+    /** The runs as an immutable list, with no copy made on the way. */
+    List<Span> spans() {
+      long[] r = runs;
+      switch (runCount) {
+        case 0:
+          return List.of();
+        case 1:
+          return List.of(span(r[0]));
+        case 2:
+          return List.of(span(r[0]), span(r[1]));
+        case 3:
+          return List.of(span(r[0]), span(r[1]), span(r[2]));
+        default:
+          Span[] out = new Span[runCount];
+          for (int k = 0; k < runCount; k++) {
+            out[k] = span(r[k]);
+          }
+          return List.of(out);
+      }
+    }
+
+    private static Span span(long run) {
+      return new Span((int) (run >>> 32), (int) run);
+    }
+
+    void reset() {
+      count = 0;
+      runCount = 0;
+      hiddenLength = 0;
+      runStart = -1;
+      runEnd = -1;
+      if (runs.length > RETAINED_RUNS) {
+        runs = new long[4];
+      }
+      if (hidden != null && hidden.length > RETAINED_HIDDEN) {
+        hidden = null;
+      }
     }
   }
+
+  /** Runs per kind whose array a thread keeps between scans. */
+  static final int RETAINED_RUNS = 64;
+
+  /** Chars of hidden text per kind whose array a thread keeps between scans. */
+  static final int RETAINED_HIDDEN = 256;
+
+  /** The tallies a thread reuses, by kind; {@code busy} while a scan on the thread uses them. */
+  private static final class Scratch {
+    final Tally[] tallies = new Tally[KINDS.length];
+    boolean busy;
+
+    Tally tally(InvisibleKind kind) {
+      Tally t = tallies[kind.ordinal()];
+      if (t == null) {
+        t = new Tally();
+        tallies[kind.ordinal()] = t;
+      }
+      return t;
+    }
+
+    void release() {
+      for (Tally t : tallies) {
+        if (t != null) {
+          t.reset();
+        }
+      }
+      busy = false;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static final InvisibleKind[] KINDS = InvisibleKind.values();
 
@@ -95,29 +174,35 @@ public final class InvisibleTextDetector implements Detector {
   public List<Finding> detect(ScanInput input) {
     String t = input.text();
     int n = t.length();
-    Tally[] tallies = null; // by kind, in the order of InvisibleKind
-    int found = 0;
     int i = skipPlain(t, 0, n);
-    while (i < n) {
-      int cp = Character.codePointAt(t, i);
-      int len = Character.charCount(cp);
-      InvisibleKind kind = classify(t, i, cp, len);
-      if (kind != null && kinds.contains(kind)) {
-        if (tallies == null) {
-          tallies = new Tally[KINDS.length];
-        }
-        Tally tally = tallies[kind.ordinal()];
-        if (tally == null) {
-          tally = new Tally();
-          tallies[kind.ordinal()] = tally;
-          found++;
-        }
-        tally.add(i, i + len);
-        decode(kind, cp, tally);
-      }
-      i = skipPlain(t, i + len, n);
+    if (i >= n) {
+      return List.of();
     }
-    return tallies == null ? List.of() : findings(tallies, found);
+    Scratch scratch = SCRATCH.get();
+    if (scratch.busy) {
+      scratch = new Scratch(); // a scan within a scan on this thread: nothing shared
+    }
+    scratch.busy = true;
+    try {
+      int found = 0;
+      while (i < n) {
+        int cp = Character.codePointAt(t, i);
+        int len = Character.charCount(cp);
+        InvisibleKind kind = classify(t, i, cp, len);
+        if (kind != null && kinds.contains(kind)) {
+          Tally tally = scratch.tally(kind);
+          if (tally.count == 0) {
+            found++;
+          }
+          tally.add(i, i + len);
+          decode(kind, cp, tally);
+        }
+        i = skipPlain(t, i + len, n);
+      }
+      return found == 0 ? List.of() : findings(scratch.tallies, found);
+    } finally {
+      scratch.release();
+    }
   }
 
   /**
@@ -132,18 +217,26 @@ public final class InvisibleTextDetector implements Detector {
   }
 
   private List<Finding> findings(Tally[] tallies, int found) {
-    Finding[] out = new Finding[found];
+    Finding first = null;
+    Finding second = null;
+    Finding[] all = found > 2 ? new Finding[found] : null;
     int k = 0;
     for (InvisibleKind kind : KINDS) {
       Tally tally = tallies[kind.ordinal()];
-      if (tally != null) {
+      if (tally != null && tally.count > 0) {
         tally.flush();
-        out[k++] = finding(kind, tally);
+        Finding f = finding(kind, tally);
+        if (all != null) {
+          all[k] = f;
+        } else if (k == 0) {
+          first = f;
+        } else {
+          second = f;
+        }
+        k++;
       }
     }
-    return out.length == 1
-        ? List.of(out[0])
-        : out.length == 2 ? List.of(out[0], out[1]) : List.of(out);
+    return all != null ? List.of(all) : second == null ? List.of(first) : List.of(first, second);
   }
 
   /** The kind of the code point at {@code i}, or null if it is visible or used legitimately. */
@@ -209,7 +302,7 @@ public final class InvisibleTextDetector implements Detector {
 
   /** Tag characters spell ASCII; variation selectors spell bytes (U+FE00+b, U+E0100+b-16). */
   private static void decode(InvisibleKind kind, int cp, Tally tally) {
-    if (tally.hiddenLength() >= 4096) {
+    if (tally.hiddenLength >= 4096) {
       return;
     }
     int ch = -1;
@@ -225,15 +318,12 @@ public final class InvisibleTextDetector implements Detector {
       }
     }
     if (ch >= 0) {
-      if (tally.hidden == null) {
-        tally.hidden = new StringBuilder();
-      }
-      tally.hidden.append((char) ch);
+      tally.addHidden((char) ch);
     }
   }
 
   private Finding finding(InvisibleKind kind, Tally tally) {
-    int hiddenLength = tally.hiddenLength();
+    int hiddenLength = tally.hiddenLength;
     double score;
     switch (kind) {
       case TAG_CHARACTERS:
@@ -255,7 +345,6 @@ public final class InvisibleTextDetector implements Detector {
     Wording w = wording(kind, tally.count);
     Map<String, String> metadata = w.metadata();
     if (hiddenLength > 0) {
-      String hidden = tally.hidden.toString();
       metadata =
           Map.of(
               "kind",
@@ -263,15 +352,15 @@ public final class InvisibleTextDetector implements Detector {
               "count",
               w.count(),
               "hidden_text",
-              hidden.length() > maxHiddenText ? hidden.substring(0, maxHiddenText) : hidden);
+              new String(tally.hidden, 0, Math.min(hiddenLength, maxHiddenText)));
     }
-    // built directly: one copy of the span list, no builder
+    // built directly: the span list is the finding's own, no builder
     return new Finding(
         ID,
         Category.PROMPT_INJECTION,
         score,
         score >= 0.85 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW,
-        List.copyOf(tally.spans),
+        tally.spans(),
         w.message(),
         metadata);
   }
