@@ -13,7 +13,8 @@ import java.util.Set;
  *
  * <p>Within a family of signals only the strongest counts fully and the second strongest adds a
  * quarter of its weight (five paraphrases of the same idea are one idea); families combine as
- * independent evidence, {@code 1 - Π(1 - family)}. Not thread-safe: one instance per scan.
+ * independent evidence, {@code 1 - Π(1 - family)}. Not thread-safe: one instance per scan at a
+ * time.
  *
  * <p>Signals are kept in primitive arrays, in chunks allocated as signals arrive (nothing for a
  * text without signals, nothing copied when more come), and the per-family maxima are kept up to
@@ -46,7 +47,7 @@ public final class Evidence implements AutoCloseable {
    * Signals whose arrays a closed evidence keeps (the first {@value} fill the chunks it keeps); the
    * chunks of later ones are dropped, so a text with many signals pins no more than a few.
    */
-  static final int RETAINED_SIGNALS = 32;
+  static final int RETAINED_SIGNALS = 64;
 
   /** Chunks kept by {@link #close()}: those of the first {@link #RETAINED_SIGNALS} signals. */
   private static final int RETAINED_CHUNKS = chunkOf(RETAINED_SIGNALS - 1) + 1;
@@ -54,7 +55,7 @@ public final class Evidence implements AutoCloseable {
   /** Distinct names and families whose slots a closed evidence keeps. */
   static final int RETAINED_NAMES = 32;
 
-  /** Chars of joined names and spans of {@link #spans} whose scratch arrays are kept. */
+  /** Entries (chars of joined names, spans) of the scratch arrays a closed evidence keeps. */
   static final int RETAINED_SCRATCH = 512;
 
   /** Whether this is lent out by {@link #open()} (always false for one made with {@code new}). */
@@ -90,7 +91,7 @@ public final class Evidence implements AutoCloseable {
 
   private double[] second;
 
-  /** Scratch for {@link #spans} and {@link #topFamilyOrder}, and for names being joined. */
+  /** Scratch for {@link #spans}, {@link #topFamilyOrder} and names being joined. */
   private long[] packed;
 
   private int[] order;
@@ -126,7 +127,7 @@ public final class Evidence implements AutoCloseable {
   /**
    * Empties this evidence and, when it came from {@link #open()}, gives it back to the thread's
    * pool; arrays beyond the retained sizes ({@value #RETAINED_SIGNALS} signals, {@value
-   * #RETAINED_NAMES} names, {@value #RETAINED_SCRATCH} chars) are dropped.
+   * #RETAINED_NAMES} names, {@value #RETAINED_SCRATCH} scratch entries) are dropped.
    */
   @Override
   public void close() {
@@ -171,6 +172,15 @@ public final class Evidence implements AutoCloseable {
       hits.clear();
     }
     open = false;
+  }
+
+  /** Signal slots allocated (for tests of what {@link #close()} keeps). */
+  int signalCapacity() {
+    int slots = 0;
+    for (int c = 0; spans != null && c < CHUNKS; c++) {
+      slots += spans[c] == null ? 0 : spans[c].length;
+    }
+    return slots;
   }
 
   /**

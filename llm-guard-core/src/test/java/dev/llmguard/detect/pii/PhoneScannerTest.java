@@ -167,4 +167,31 @@ class PhoneScannerTest {
     }
     assertThat(state.known(t, 0, 4)).isNaN();
   }
+
+  @Test
+  void aResetStateForgetsTheWindowsAndTheSpentBudgetOfTheTextBefore() {
+    PhoneScanner.ScanState state = new PhoneScanner.ScanState();
+    StringBuilder text = new StringBuilder("call ");
+    List<int[]> at = new ArrayList<>();
+    for (int k = 0; k < PhoneScanner.ScanState.RETAINED_SLOTS; k++) {
+      String window = "+44 20 7946 " + (2000 + k);
+      at.add(new int[] {text.length(), text.length() + window.length()});
+      text.append(window).append(" or ");
+    }
+    String t = text.toString();
+    for (int[] w : at) {
+      state.remember(t, w[0], w[1], 0.85);
+    }
+    state.fallbackBudget = 0;
+
+    state.reset();
+
+    assertThat(state.fallbackBudget).isEqualTo(PhoneScanner.MAX_FALLBACK_WINDOWS);
+    for (int[] w : at) {
+      assertThat(state.known(t, w[0], w[1])).isNaN();
+    }
+    state.remember(t, at.get(3)[0], at.get(3)[1], 0.6);
+    assertThat(state.known(t, at.get(3)[0], at.get(3)[1])).isEqualTo(0.6);
+    assertThat(state.known(t, at.get(4)[0], at.get(4)[1])).isNaN();
+  }
 }

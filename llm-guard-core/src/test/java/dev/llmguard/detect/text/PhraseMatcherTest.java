@@ -249,4 +249,36 @@ class PhraseMatcherTest {
       }
     }
   }
+
+  @Test
+  void aReusedHitBufferHoldsExactlyTheHitsOfTheLastTextMatched() {
+    PhraseMatcher.Hits hits = new PhraseMatcher.Hits();
+    StringBuilder all = new StringBuilder();
+    for (String file : List.of("multilingual.txt", "templates.txt", "hard-negatives.txt")) {
+      for (String line : Fixtures.lines("/fixtures/prompt-injection/" + file)) {
+        NormalizedText t = TextNormalizer.fold(line);
+        assertThat(INJECTION.match(t, hits)).isSameAs(hits);
+        assertThat(contents(hits)).as(line).isEqualTo(INJECTION.match(INJECTION.words(t)));
+        all.append(line).append('\n');
+      }
+    }
+    // more hits than a match keeps: the buffer stops at the same hit as the list
+    NormalizedText many = TextNormalizer.fold(all.toString().repeat(4));
+    INJECTION.match(many, hits);
+    assertThat(hits.size()).isEqualTo(64);
+    assertThat(contents(hits)).isEqualTo(INJECTION.match(INJECTION.words(many)));
+    NormalizedText prose = TextNormalizer.fold(proseWords(50));
+    INJECTION.match(prose, hits);
+    assertThat(contents(hits)).isEqualTo(INJECTION.match(INJECTION.words(prose)));
+  }
+
+  private static List<PhraseMatcher.Hit> contents(PhraseMatcher.Hits hits) {
+    List<PhraseMatcher.Hit> out = new java.util.ArrayList<>();
+    for (int k = 0; k < hits.size(); k++) {
+      assertThat(hits.get(k))
+          .isEqualTo(new PhraseMatcher.Hit(hits.rule(k), hits.start(k), hits.end(k)));
+      out.add(hits.get(k));
+    }
+    return out;
+  }
 }
