@@ -105,8 +105,9 @@ public final class Evidence implements AutoCloseable {
 
   /**
    * An empty evidence for one scan on the calling thread, reused from the thread's pool (or new
-   * when {@value #POOLED} are open on this thread already). Close it on the same thread when the
-   * scan is done, best with try-with-resources; nothing read from it depends on it afterwards.
+   * when {@value #POOLED} are open on this thread already). Close it exactly once, on the same
+   * thread, when the scan is done, best with try-with-resources (a second close would empty the
+   * scan it was lent to next); nothing read from it depends on it afterwards.
    */
   public static Evidence open() {
     Evidence[] pool = POOL.get();
