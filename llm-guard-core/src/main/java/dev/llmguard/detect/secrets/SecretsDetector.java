@@ -285,14 +285,18 @@ public final class SecretsDetector implements Detector {
         while (s > i && isTokenChar(t.charAt(s - 1))) {
           s--;
         }
-        // hits in a run shorter than MIN_LENGTH fail longEnough() at once, so such a run (a word of
-        // prose) is stepped over without running the automaton: only its end is looked for
-        int k = p + 1;
-        int need = s + MIN_LENGTH;
-        while (k < need && k < n && isTokenChar(t.charAt(k))) {
-          k++;
+        if (s > i) {
+          // t[s - 1] is no credential char, so no run of MIN_LENGTH starts before s: the next
+          // window starts at s. Hits in a shorter run fail longEnough() at once, so such a run (a
+          // word of prose) is stepped over without running the automaton, and without walking
+          // to its end: that walk's exit was one more unpredictable branch per window, which
+          // costs most on long texts, whose branches the predictor cannot learn by heart.
+          i = s;
+          continue;
         }
-        i = k < need ? k : anchors.scan(t, s, sc);
+        // t[i, p] are credential chars, and i starts their run: i is 0, or it was set just after
+        // a char that is not one (p + 1, s), or where a run ended (then t[i] is not one, and s > i)
+        i = anchors.scan(t, i, sc);
       }
     } finally {
       // let go of the text: the thread keeps the matchers, not the last input
