@@ -22,10 +22,11 @@ final class Assignments {
 
   void scan(String t, List<Candidate> out) {
     int n = t.length();
-    // String.indexOf is vectorised; jumping between anchors beats testing every char
+    // String.indexOf is vectorised; jumping between anchors beats testing every char (a search
+    // for one char most: the "--" is swept for by its dash, see SecretText.indexOf)
     int eq = t.indexOf('=');
     int colon = t.indexOf(':');
-    int dash = t.indexOf("--");
+    int dash = SecretText.indexOf(t, "--", 0, 0);
     int i = 0;
     while (true) {
       if (eq >= 0 && eq < i) {
@@ -35,7 +36,7 @@ final class Assignments {
         colon = t.indexOf(':', i);
       }
       if (dash >= 0 && dash < i) {
-        dash = t.indexOf("--", i);
+        dash = SecretText.indexOf(t, "--", 0, i);
       }
       int k = min(min(eq, colon), dash);
       if (k < 0) {

@@ -285,14 +285,18 @@ public final class SecretsDetector implements Detector {
         while (s > i && isTokenChar(t.charAt(s - 1))) {
           s--;
         }
-        // hits in a run shorter than MIN_LENGTH fail longEnough() at once, so such a run (a word of
-        // prose) is stepped over without running the automaton: only its end is looked for
-        int k = p + 1;
-        int need = s + MIN_LENGTH;
-        while (k < need && k < n && isTokenChar(t.charAt(k))) {
-          k++;
+        if (s > i) {
+          // t[s - 1] is no credential char, so no run of MIN_LENGTH starts before s: the next
+          // window starts at s. Hits in a shorter run fail longEnough() at once, so such a run (a
+          // word of prose) is stepped over without running the automaton, and without walking
+          // to its end: that walk's exit was one more unpredictable branch per window, which
+          // costs most on long texts, whose branches the predictor cannot learn by heart.
+          i = s;
+          continue;
         }
-        i = k < need ? k : anchors.scan(t, s, sc);
+        // t[i, p] are credential chars, and i starts their run: i is 0, or it was set just after
+        // a char that is not one (p + 1, s), or where a run ended (then t[i] is not one, and s > i)
+        i = anchors.scan(t, i, sc);
       }
     } finally {
       // let go of the text: the thread keeps the matchers, not the last input
@@ -313,10 +317,17 @@ public final class SecretsDetector implements Detector {
 
   // ------------------------------------------------------------------ PEM private keys
 
+  private static final String BEGIN = "-----BEGIN ";
+
+  /**
+   * The {@code G} of {@link #BEGIN}: rarer in prose than a dash (see {@link SecretText#indexOf}).
+   */
+  private static final int BEGIN_PIVOT = 7;
+
   private static void pem(String t, List<Candidate> out) {
     int from = 0;
     int begin;
-    while ((begin = t.indexOf("-----BEGIN ", from)) >= 0) {
+    while ((begin = SecretText.indexOf(t, BEGIN, BEGIN_PIVOT, from)) >= 0) {
       int labelStart = begin + 11;
       int labelEnd = t.indexOf("-----", labelStart);
       if (labelEnd < 0 || labelEnd - labelStart > 40) {
@@ -382,8 +393,10 @@ public final class SecretsDetector implements Detector {
    * {@code "type": "service_account"} marks a Google Cloud service-account key file; its private
    * key may be cut off or elsewhere, so the marker itself is reported, with a moderate score.
    */
+  private static final String SERVICE_ACCOUNT = "\"service_account\"";
+
   private static void serviceAccount(String t, List<Candidate> out) {
-    int at = t.indexOf("\"service_account\"");
+    int at = SecretText.indexOf(t, SERVICE_ACCOUNT, 8, 0); // swept for its '_
     if (at < 0) {
       return;
     }
@@ -414,11 +427,15 @@ public final class SecretsDetector implements Detector {
     headers(t, "UTHORIZATION", out);
   }
 
+  /** The {@code z} of {@code uthorization}. */
+  private static final int MARKER_PIVOT = 6;
+
   /** After each {@code [Aa]uthorization}: the scheme and the credential. */
   private static void headers(String t, String marker, List<Candidate> out) {
     int from = 0;
     int found;
-    while ((found = t.indexOf(marker, from)) >= 0) {
+    // swept for the marker's z (or Z), rare in prose (see SecretText.indexOf)
+    while ((found = SecretText.indexOf(t, marker, MARKER_PIVOT, from)) >= 0) {
       int at = found - 1;
       from = found + marker.length();
       if (at < 0 || (t.charAt(at) != 'A' && t.charAt(at) != 'a')) {
@@ -479,6 +496,9 @@ public final class SecretsDetector implements Detector {
   // ------------------------------------------------------------------ curl -u user:password
 
   private static void curlUser(String t, List<Candidate> out) {
+    if (!hasUserFlag(t)) {
+      return;
+    }
     int from = 0;
     int at;
     while ((at = t.indexOf("curl", from)) >= 0) {
@@ -544,6 +564,22 @@ public final class SecretsDetector implements Detector {
                 ps, k, "curl-basic-auth", "PASSWORD", "password on a curl command line", 0.85));
       }
     }
+  }
+
+  /**
+   * Whether the text holds a flag that {@link #nextUserFlag} accepts ({@code -u }, {@code --user }
+   * or {@code --user=} at the start of the text or after a space) anywhere: every finding of {@link
+   * #curlUser} starts at one, so a text without any has none, and the sweep for {@code curl} (a
+   * string search, six times slower than this sweep for a dash) is skipped.
+   */
+  static boolean hasUserFlag(String t) {
+    for (int k = t.indexOf('-'); k >= 0; k = t.indexOf('-', k + 1)) {
+      if ((k == 0 || t.charAt(k - 1) == ' ')
+          && (t.startsWith("-u ", k) || t.startsWith("--user ", k) || t.startsWith("--user=", k))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int nextUserFlag(String t, int from, int limit) {

@@ -294,4 +294,15 @@ class JailbreakDetectorTest extends DetectorContractTest {
             "llmguard.detector.jailbreak.model-threshold is set but"
                 + " llmguard.detector.jailbreak.model is none");
   }
+
+  @Test
+  void theSweepForOneBraceFindsEachDoubleBraceWhereStringSearchFindsIt() {
+    for (String text : dev.llmguard.detect.Fixtures.lines("jailbreak/brace-lookalikes.txt")) {
+      for (int from = 0; from <= text.length() + 1; from++) {
+        assertThat(JailbreakDetector.doubleBrace(text, from))
+            .as("from %d in: %s", from, text)
+            .isEqualTo(text.indexOf("{{", from));
+      }
+    }
+  }
 }

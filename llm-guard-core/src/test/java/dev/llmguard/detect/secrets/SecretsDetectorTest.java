@@ -246,4 +246,103 @@ class SecretsDetectorTest extends DetectorContractTest {
               f -> assertThat(f.spans()).containsExactly(Span.of(start, start + row[1].length())));
     }
   }
+
+  /** The markers swept for by one of their chars, with that char's index. */
+  private static final List<Map.Entry<String, Integer>> SWEPT =
+      List.of(
+          Map.entry("uthorization", 6),
+          Map.entry("UTHORIZATION", 6),
+          Map.entry("-----BEGIN ", 7),
+          Map.entry("\"service_account\"", 8),
+          Map.entry("--", 0));
+
+  @Test
+  void theSweepForOneCharOfAMarkerFindsEachMarkerWhereStringSearchFindsIt() {
+    for (String text : Fixtures.lines("secrets/sweep-lookalikes.txt")) {
+      for (Map.Entry<String, Integer> marker : SWEPT) {
+        String needle = marker.getKey();
+        for (int from = -1; from <= text.length() + 1; from++) {
+          assertThat(SecretText.indexOf(text, needle, marker.getValue(), from))
+              .as("%s from %d in: %s", needle, from, text)
+              .isEqualTo(text.indexOf(needle, from));
+        }
+      }
+    }
+  }
+
+  @Test
+  void anyCharOfTheNeedleCanBeTheOneSweptFor() {
+    String text = Fixtures.text("secrets/sweep-lookalikes.txt");
+    for (String needle : List.of("-----BEGIN ", "uthorization", "{{", "curl -u ")) {
+      for (int pivot = 0; pivot < needle.length(); pivot++) {
+        for (int from = 0; from < text.length(); from += 7) {
+          assertThat(SecretText.indexOf(text, needle, pivot, from))
+              .as("%s by char %d from %d", needle, pivot, from)
+              .isEqualTo(text.indexOf(needle, from));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aCurlUserFlagCountsOnlyAtTheStartOfTheTextOrAfterASpace() {
+    assertThat(SecretsDetector.hasUserFlag("curl -u admin:Xr7!pQ2vLm9s https://x.example"))
+        .isTrue();
+    assertThat(SecretsDetector.hasUserFlag("-u carol:Vb6nM1zX4cQ7")).isTrue();
+    assertThat(SecretsDetector.hasUserFlag("curl --user=ops:Tk5mN2xB8cQ4")).isTrue();
+    assertThat(SecretsDetector.hasUserFlag("curl --user \"deploy:Zq8pW3nB6vR1\"")).isTrue();
+    assertThat(SecretsDetector.hasUserFlag("x-u dave:Vb6nM1zX4cQ7 and curl x--user erin:abc"))
+        .isFalse();
+    assertThat(SecretsDetector.hasUserFlag("curl https://example.com -H \"Accept: x\" -uall"))
+        .isFalse();
+    assertThat(SecretsDetector.hasUserFlag("a three-day trip -- or a --users list")).isFalse();
+  }
+
+  @Test
+  void curlPasswordsAreFoundOnlyWhereAUserFlagFollowsCurl() {
+    List<String> lines = Fixtures.lines("secrets/sweep-lookalikes.txt");
+    for (String text : lines) {
+      boolean curlAuth =
+          scan(detector, text).stream()
+              .anyMatch(f -> f.metadata().get("format").equals("curl-basic-auth"));
+      boolean expected =
+          text.startsWith("curl -u ")
+              || text.startsWith("curl --user \"")
+              || text.startsWith("curl --user=");
+      assertThat(curlAuth).as(text).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void everyFixtureSecretIsFoundTheSameWhereverItSitsAfterProse() {
+    // Prefixes of every length up to 60 move each credential across all alignments of the
+    // 20-char windows the scan steps through; the long one puts it near the end of 24 KB.
+    String prose = Fixtures.text("secrets/prose.txt").replace('\n', ' ');
+    List<String> prefixes = new ArrayList<>();
+    for (int k = 0; k <= 60; k++) {
+      prefixes.add(prose.substring(0, k) + "\n");
+    }
+    prefixes.add((prose + " ").repeat(30) + "\n");
+    for (String[] row : Fixtures.rows("secrets/positives.tsv")) {
+      List<String> alone = describe(scan(detector, row[2]), 0);
+      for (String prefix : prefixes) {
+        assertThat(describe(scan(detector, prefix + row[2]), prefix.length()))
+            .as("%s after %d chars of prose", row[0], prefix.length())
+            .isEqualTo(alone);
+      }
+    }
+  }
+
+  /** Each finding as text, its spans moved back by {@code shift}. */
+  private static List<String> describe(List<Finding> findings, int shift) {
+    List<String> out = new ArrayList<>();
+    for (Finding f : findings) {
+      List<Span> spans = new ArrayList<>();
+      for (Span s : f.spans()) {
+        spans.add(Span.of(s.start() - shift, s.end() - shift));
+      }
+      out.add(f.metadata() + " " + f.score() + " " + f.message() + " " + spans);
+    }
+    return out;
+  }
 }
