@@ -54,7 +54,8 @@ def set_tables(results):
         p1 = by.get((phase, "prose", 1024))
         p100 = by.get((phase, "prose", 102400))
         if p1 and p100:
-            print(f"\n100 KB ÷ 1 KB on prose ({phase}): "
+            variants = p1["params"].get("variants", "1")
+            print(f"\n100 KB ÷ 1 KB on prose ({phase}, {variants} different texts of each size): "
                   f"{p100['primaryMetric']['score'] / p1['primaryMetric']['score']:.0f}× (target ≤ 120×)")
 
 

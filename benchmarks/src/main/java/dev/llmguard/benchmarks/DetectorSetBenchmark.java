@@ -46,11 +46,14 @@ public class DetectorSetBenchmark {
   public String input;
 
   /**
-   * How many different texts of each kind the scans rotate through: 1 scans one text (as two
-   * distinct instances); more gives figures closer to a stream of different prompts, since the CPU
-   * cannot learn one short text by heart.
+   * How many different texts of each kind the scans rotate through (each as two distinct
+   * instances). The default, 64, stands for a stream of different prompts: the CPU learns the
+   * branches of one short text scanned over and over (1 KB of prose then costs about a quarter
+   * less), and of up to about 16 texts, but not of 32 or more (the figure no longer moves from 32
+   * to 256). {@code -p variants=1} gives the one-text figure. Single-unit inputs ({@code one-char})
+   * have one variant whatever is asked.
    */
-  @Param({"1"})
+  @Param({"64"})
   public int variants;
 
   private List<Detector> detectors;
