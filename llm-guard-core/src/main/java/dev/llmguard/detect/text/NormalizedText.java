@@ -2,7 +2,11 @@ package dev.llmguard.detect.text;
 
 /**
  * A folded copy of a text plus, for every folded char, the UTF-16 offset in the original it came
- * from. The arrays are never handed out of this package. One from {@link TextNormalizer#fold} is
+ * from. The offsets are kept as a sparse map: folded char {@code i} comes from original offset
+ * {@code i + delta}, where the delta changes only where the fold is not one char for one (a doubled
+ * letter squeezed, a whitespace run collapsed, a spaced-out word joined, an invisible char dropped,
+ * a char folded to several), and only those changes are stored. The arrays are never handed out of
+ * this package. One from {@link TextNormalizer#fold} is
  * immutable; one from {@link TextNormalizer#normalize} or {@link TextNormalizer#foldDecoded} lives
  * in the calling thread's reused buffers and is valid only until that thread folds another text the
  * same way.
@@ -12,7 +16,15 @@ public final class NormalizedText {
 
   private final char[] chars;
   private final int length;
-  private final int[] origin;
+  /**
+   * Pairs (folded index, delta) in increasing index order, {@link #breakCount} ints: the offset of
+   * folded char {@code i} is {@code i} plus the delta of the last pair whose index is at most
+   * {@code i}, or {@code i} itself before the first pair. Pairs at or past {@link #length} mean
+   * nothing.
+   */
+  private final int[] breaks;
+
+  private final int breakCount;
   private final int longestSpacedRun;
   private final int spacedRunStart;
   private final int spacedRunEnd;
@@ -30,7 +42,8 @@ public final class NormalizedText {
       CharSequence original,
       char[] chars,
       int length,
-      int[] origin,
+      int[] breaks,
+      int breakCount,
       int longestSpacedRun,
       int spacedRunStart,
       int spacedRunEnd,
@@ -39,7 +52,8 @@ public final class NormalizedText {
     this.original = original;
     this.chars = chars;
     this.length = length;
-    this.origin = origin;
+    this.breaks = breaks;
+    this.breakCount = breakCount;
     this.longestSpacedRun = longestSpacedRun;
     this.spacedRunStart = spacedRunStart;
     this.spacedRunEnd = spacedRunEnd;
@@ -145,7 +159,26 @@ public final class NormalizedText {
 
   /** Offset in the original of the folded char at {@code i} ({@code i == length()} is allowed). */
   public int originStart(int i) {
-    return i >= length ? original.length() : origin[i];
+    return i >= length ? original.length() : origin(i);
+  }
+
+  /** Offset in the original of folded char {@code i}, {@code 0 <= i < length}. */
+  private int origin(int i) {
+    // The last pair whose index is at most i: a binary search over the pairs.
+    int[] p = breaks;
+    int lo = 0;
+    int hi = (breakCount >> 1) - 1;
+    int delta = 0;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (p[mid << 1] <= i) {
+        delta = p[(mid << 1) + 1];
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return i + delta;
   }
 
   /**
@@ -160,8 +193,8 @@ public final class NormalizedText {
       return original.length();
     }
     // The original chars between the last folded char and the next one belong to the range.
-    int last = origin[end - 1];
-    int next = origin[end];
+    int last = origin(end - 1);
+    int next = origin(end);
     return next > last ? skipInvisibleBackwards(last, next) : last + 1;
   }
 
