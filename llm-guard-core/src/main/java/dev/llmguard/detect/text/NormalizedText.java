@@ -6,16 +6,16 @@ package dev.llmguard.detect.text;
  * {@code i + delta}, where the delta changes only where the fold is not one char for one (a doubled
  * letter squeezed, a whitespace run collapsed, a spaced-out word joined, an invisible char dropped,
  * a char folded to several), and only those changes are stored. The arrays are never handed out of
- * this package. One from {@link TextNormalizer#fold} is
- * immutable; one from {@link TextNormalizer#normalize} or {@link TextNormalizer#foldDecoded} lives
- * in the calling thread's reused buffers and is valid only until that thread folds another text the
- * same way.
+ * this package. One from {@link TextNormalizer#fold} is immutable; one from {@link
+ * TextNormalizer#normalize} or {@link TextNormalizer#foldDecoded} lives in the calling thread's
+ * reused buffers and is valid only until that thread folds another text the same way.
  */
 public final class NormalizedText {
   private final CharSequence original;
 
   private final char[] chars;
   private final int length;
+
   /**
    * Pairs (folded index, delta) in increasing index order, {@link #breakCount} ints: the offset of
    * folded char {@code i} is {@code i} plus the delta of the last pair whose index is at most

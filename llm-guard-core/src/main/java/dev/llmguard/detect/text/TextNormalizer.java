@@ -25,8 +25,8 @@ import java.util.Locale;
 public final class TextNormalizer {
 
   /**
-   * Per-thread buffers are kept between calls up to this many folded chars (4 bytes a char, with the original chars); a
-   * longer text gets buffers of its own, dropped after use.
+   * Per-thread buffers are kept between calls up to this many folded chars (4 bytes a char, with
+   * the original chars); a longer text gets buffers of its own, dropped after use.
    */
   public static final int MAX_RETAINED_CHARS = 1 << 17;
 
@@ -285,8 +285,8 @@ public final class TextNormalizer {
 
   /**
    * Reusable arrays for folding: the original chars, the folded chars (both passes write into the
-   * same array: the second pass never writes ahead of where it reads) and the offset maps of the two
-   * passes (see {@link #breaks}).
+   * same array: the second pass never writes ahead of where it reads) and the offset maps of the
+   * two passes (see {@link #breaks}).
    */
   static final class Buffers {
     char[] source = new char[0];
@@ -302,6 +302,7 @@ public final class TextNormalizer {
 
     /** The same for the folded text (see {@link NormalizedText}). */
     int[] foldedBreaks = new int[INITIAL_BREAKS];
+
     NormalizedText last;
     CharSequence lastText;
 
@@ -374,7 +375,9 @@ public final class TextNormalizer {
   /** Ints of an offset map (two a change) in new buffers. */
   private static final int INITIAL_BREAKS = 32;
 
-  /** Offset maps are kept between calls up to this many ints (a text that changes a lot drops them). */
+  /**
+   * Offset maps are kept between calls up to this many ints (a text that changes a lot drops them).
+   */
   private static final int MAX_RETAINED_BREAKS = MAX_RETAINED_CHARS / 4;
 
   /**
@@ -626,15 +629,7 @@ public final class TextNormalizer {
     buffers.foldedBreaks = out;
     // The original chars stay in buffers.source (NormalizedText#originalChars).
     return new NormalizedText(
-        original,
-        b,
-        m,
-        out,
-        count,
-        longestRun,
-        runStart,
-        runEnd,
-        buffers.reused ? buffers : null);
+        original, b, m, out, count, longestRun, runStart, runEnd, buffers.reused ? buffers : null);
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.llmguard.detect.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -31,7 +30,8 @@ class SparseOffsetsTest {
     // Doubled letters, double spaces and invisibles every few chars: the map is nearly dense and
     // its arrays grow many times over.
     Random random = new Random(7L);
-    for (String unit : List.of("aab ", "x  y  ", "a\u200Bb", "\u00DFt", "i g n ", "\uD83D\uDE00z")) {
+    for (String unit :
+        List.of("aab ", "x  y  ", "a\u200Bb", "\u00DFt", "i g n ", "\uD83D\uDE00z")) {
       String text = unit.repeat(5_000 + random.nextInt(100));
       assertSameAsDense(text);
       assertSameAsDense("Q" + text + randomText(random, 50));
@@ -170,8 +170,7 @@ class SparseOffsetsTest {
       for (int i = 0; i < n; i++) {
         char c = in[i];
         char leet = leet(c);
-        if (leet != 0
-            && (i > 0 && isLetter(in[i - 1]) || i + 1 < n && isLetter(in[i + 1]))) {
+        if (leet != 0 && (i > 0 && isLetter(in[i - 1]) || i + 1 < n && isLetter(in[i + 1]))) {
           in[i] = leet;
         }
       }
@@ -210,7 +209,8 @@ class SparseOffsetsTest {
         out.putSqueezed(c, ao[i]);
         i++;
       }
-      while (out.length > 0 && (out.chars[out.length - 1] == ' ' || out.chars[out.length - 1] == '\n')) {
+      while (out.length > 0
+          && (out.chars[out.length - 1] == ' ' || out.chars[out.length - 1] == '\n')) {
         out.length--;
       }
       return out;
