@@ -17,10 +17,10 @@ public final class NormalizedText {
   private final int length;
 
   /**
-   * Pairs (folded index, delta) in increasing index order, {@link #breakCount} ints: the offset of
-   * folded char {@code i} is {@code i} plus the delta of the last pair whose index is at most
-   * {@code i}, or {@code i} itself before the first pair. Pairs at or past {@link #length} mean
-   * nothing.
+   * Pairs (folded index, delta) in non-decreasing index order, {@link #breakCount} ints: the offset
+   * of folded char {@code i} is {@code i} plus the delta of the last pair whose index is at most
+   * {@code i} (of pairs with the same index the last counts), or {@code i} itself before the first
+   * pair. Pairs past the last folded char mean nothing.
    */
   private final int[] breaks;
 

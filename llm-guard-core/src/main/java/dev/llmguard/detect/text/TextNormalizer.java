@@ -381,9 +381,9 @@ public final class TextNormalizer {
   private static final int MAX_RETAINED_BREAKS = MAX_RETAINED_CHARS / 4;
 
   /**
-   * Appends to {@code breaks} (pairs, {@code count} ints used) that from {@code index} on (past the
-   * index of every pair there) the offset is the index plus {@code delta}; returns the array, grown
-   * if it was full.
+   * Appends to {@code breaks} (pairs, {@code count} ints used) that from {@code index} on (at or
+   * past the index of every pair there; a pair at the same index is overruled) the offset is the
+   * index plus {@code delta}; returns the array, grown if it was full.
    */
   private static int[] addBreak(int[] breaks, int count, int index, int delta) {
     if (breaks.length < count + 2) {
@@ -522,7 +522,9 @@ public final class TextNormalizer {
     int delta1 = 0;
     int next1 = firstCount > 0 ? first[0] : Integer.MAX_VALUE;
     // The folded text's map: output char m comes from original offset m + delta while no pair
-    // says otherwise; a pair is recorded right before the char at its index is written.
+    // says otherwise; a pair is recorded for the next char to be written (m), when it is written
+    // or, in the word loop, as soon as the delta changes. Invariant outside the word loop: delta
+    // is the delta of the last pair recorded (0 before any).
     int[] out = buffers.foldedBreaks;
     int count = 0;
     int delta = 0;
@@ -605,22 +607,29 @@ public final class TextNormalizer {
       i++;
       if (isWordChar(c)) {
         // The rest of a word: ASCII letters after a word char start nothing and only need the
-        // squeeze. While no letter is squeezed and no first-pass pair is passed, input and output
-        // advance together, so the offset map needs nothing: a doubled letter or a pair ends this
-        // loop and the loop above goes on from there (it treats such a letter the same way). The
-        // last char written is kept in a local: reading it back from the array would wait on the
-        // store just made.
+        // squeeze. Input and output advance together, so the offset map needs nothing, except
+        // where a letter is squeezed: the output falls one behind, which is recorded at once for
+        // the next char written (should another pair be recorded there, the later one counts).
+        // A first-pass pair ends this loop, and the loop above goes on from there (it treats a
+        // letter after a word char the same way). The last char written is kept in a local:
+        // reading it back from the array would wait on the store just made.
         char last = c;
         int limit = Math.min(n, next1);
         while (i < limit) {
           char d = a[i];
-          if (d < 'a' || d > 'z' || d == last) {
+          if (d < 'a' || d > 'z') {
             break;
           }
-          b[m++] = d;
-          last = d;
           i++;
+          if (last != d) {
+            b[m++] = d;
+            last = d;
+          } else {
+            out = addBreak(out, count, m, i + delta1 - m);
+            count += 2;
+          }
         }
+        delta = i + delta1 - m;
       }
     }
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
