@@ -406,25 +406,34 @@ public final class TextNormalizer {
     // The text is copied into an array (reading an array is cheaper than String.charAt), which is
     // kept with the result: the prompt-injection decoder reads the original chars from it rather
     // than making a copy of its own. For as long as each char folds to one char (all of most
-    // texts) the folded index is the original one, so no offset is stored.
+    // texts) the folded index is the original one, so no offset is stored. The copy goes by blocks
+    // of COPY_BLOCK chars, each folded while it is still in the nearest cache (a long text copied
+    // whole would be read back from a farther one); from the first char that does not fold to
+    // one, the rest is copied at once.
+    // Leetspeak is undone in the same blocks, one char behind the fold (it looks at the next one).
     char[] src = b.source(len);
-    if (text instanceof String str) {
-      str.getChars(0, len, src, 0);
-    } else {
-      for (int i = 0; i < len; i++) {
-        src[i] = text.charAt(i);
-      }
-    }
     int identity = 0;
-    while (identity < len) {
-      char f = ONE[src[identity]];
-      if (f == 0) {
-        break;
+    int copied = 0;
+    int unleet = 0;
+    copying:
+    while (copied < len) {
+      int to = Math.min(len, copied + COPY_BLOCK);
+      copy(text, copied, to, src);
+      copied = to;
+      while (identity < to) {
+        char f = ONE[src[identity]];
+        if (f == 0) {
+          break copying;
+        }
+        a[identity++] = f;
       }
-      a[identity++] = f;
+      unleet(a, unleet, to - 1, to);
+      unleet = to - 1;
     }
+    copy(text, copied, len, src);
     int n = identity;
     if (identity == len) {
+      unleet(a, unleet, n, n);
       return secondPass(text, a, n, b, 0);
     }
     // From the first char that folds otherwise, the output may run ahead of the input, and the
@@ -479,7 +488,40 @@ public final class TextNormalizer {
       i = next;
     }
     b.breaks = br;
+    unleet(a, unleet, n, n);
     return secondPass(text, a, n, b, bc);
+  }
+
+  /**
+   * Undoes leetspeak inside words in {@code a[from, to)}, of the first pass's {@code n} chars (the
+   * chars before {@code from} done already): a digit or symbol counts as a letter when a letter
+   * touches it.
+   */
+  private static void unleet(char[] a, int from, int to, int n) {
+    for (int i = from; i < to; i++) {
+      char c = a[i];
+      if (c < 128 && LEET[c] != 0) {
+        boolean prev = i > 0 && isLetter(a[i - 1]);
+        boolean next = i + 1 < n && isLetter(a[i + 1]);
+        if (prev || next) {
+          a[i] = LEET[c];
+        }
+      }
+    }
+  }
+
+  /** Chars copied from the text and folded at a time (a block and its fold fit in 16 KB). */
+  private static final int COPY_BLOCK = 4096;
+
+  /** Copies {@code text[from, to)} into {@code dst} at the same offsets. */
+  private static void copy(CharSequence text, int from, int to, char[] dst) {
+    if (text instanceof String str) {
+      str.getChars(from, to, dst, from);
+    } else {
+      for (int i = from; i < to; i++) {
+        dst[i] = text.charAt(i);
+      }
+    }
   }
 
   private static boolean isLetter(char c) {
@@ -495,23 +537,12 @@ public final class TextNormalizer {
   }
 
   /**
-   * The second pass over the {@code n} chars the first pass left in {@code a}, with the first
-   * pass's offset map in {@code buffers.breaks} ({@code firstCount} ints; none when the first pass
-   * folded every char to one).
+   * The second pass over the {@code n} chars the first pass left in {@code a} (leetspeak undone),
+   * with the first pass's offset map in {@code buffers.breaks} ({@code firstCount} ints; none when
+   * the first pass folded every char to one).
    */
   private static NormalizedText secondPass(
       CharSequence original, char[] a, int n, Buffers buffers, int firstCount) {
-    // Undo leetspeak inside words: a digit or symbol counts as a letter when a letter touches it.
-    for (int i = 0; i < n; i++) {
-      char c = a[i];
-      if (c < 128 && LEET[c] != 0) {
-        boolean prev = i > 0 && isLetter(a[i - 1]);
-        boolean next = i + 1 < n && isLetter(a[i + 1]);
-        if (prev || next) {
-          a[i] = LEET[c];
-        }
-      }
-    }
     // From here on the output is written into the same array: it is never longer than what has
     // been read, and whatever is read behind the write position is unchanged.
     char[] b = a;

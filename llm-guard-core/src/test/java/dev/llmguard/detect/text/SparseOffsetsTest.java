@@ -39,6 +39,23 @@ class SparseOffsetsTest {
   }
 
   @Test
+  void longRandomTextsFoldAcrossTheCopyBlocksExactlyAsADenseMapDoes() {
+    // The normaliser copies and folds long texts by blocks of 4,096 chars, undoing leetspeak one
+    // char behind: leetspeak, spaced letters and unusual chars must fold alike on every boundary.
+    Random random = new Random(99L);
+    for (int round = 0; round < 12; round++) {
+      assertSameAsDense(randomText(random, 1_500 + random.nextInt(1_500)));
+    }
+    String prose = TextNormalizerTest.longProse(9_000);
+    for (String piece : List.of("h4ck3r", "3x", "x3", "i g n o r e", "\u00DF", "\u200B1")) {
+      for (int at = 4_090; at <= 4_097; at++) {
+        assertSameAsDense(prose.substring(0, at) + piece + prose.substring(at));
+        assertSameAsDense(prose.substring(0, at) + "7" + piece + "4" + prose.substring(at));
+      }
+    }
+  }
+
+  @Test
   void prosePlainOrWithOneUnusualCharMapsBackExactlyAsADenseMapDoes() {
     String prose = TextNormalizerTest.longProse(30_000);
     assertSameAsDense(prose);
