@@ -17,14 +17,15 @@ public final class NormalizedText {
   private final int length;
 
   /**
-   * Pairs (folded index, delta) in non-decreasing index order, {@link #breakCount} ints: the offset
-   * of folded char {@code i} is {@code i} plus the delta of the last pair whose index is at most
-   * {@code i} (of pairs with the same index the last counts), or {@code i} itself before the first
-   * pair. Pairs past the last folded char mean nothing.
+   * The offset map: {@code breaks[0]} is the number of ints used, the first included; then pairs
+   * (folded index, delta) in non-decreasing index order: the offset of folded char {@code i} is
+   * {@code i} plus the delta of the last pair whose index is at most {@code i} (of pairs with the
+   * same index the last counts), or {@code i} itself before the first pair. Pairs past the last
+   * folded char mean nothing. (The count is kept in the array rather than in a field: a scan
+   * allocates one of these objects per text, and a field would make each larger.)
    */
   private final int[] breaks;
 
-  private final int breakCount;
   private final int longestSpacedRun;
   private final int spacedRunStart;
   private final int spacedRunEnd;
@@ -43,7 +44,6 @@ public final class NormalizedText {
       char[] chars,
       int length,
       int[] breaks,
-      int breakCount,
       int longestSpacedRun,
       int spacedRunStart,
       int spacedRunEnd,
@@ -53,7 +53,6 @@ public final class NormalizedText {
     this.chars = chars;
     this.length = length;
     this.breaks = breaks;
-    this.breakCount = breakCount;
     this.longestSpacedRun = longestSpacedRun;
     this.spacedRunStart = spacedRunStart;
     this.spacedRunEnd = spacedRunEnd;
@@ -167,12 +166,12 @@ public final class NormalizedText {
     // The last pair whose index is at most i: a binary search over the pairs.
     int[] p = breaks;
     int lo = 0;
-    int hi = (breakCount >> 1) - 1;
+    int hi = ((p[0] - 1) >> 1) - 1;
     int delta = 0;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      if (p[mid << 1] <= i) {
-        delta = p[(mid << 1) + 1];
+      if (p[1 + (mid << 1)] <= i) {
+        delta = p[2 + (mid << 1)];
         lo = mid + 1;
       } else {
         hi = mid - 1;

@@ -557,7 +557,8 @@ public final class TextNormalizer {
     // or, in the word loop, as soon as the delta changes. Invariant outside the word loop: delta
     // is the delta of the last pair recorded (0 before any).
     int[] out = buffers.foldedBreaks;
-    int count = 0;
+    // The first int is left for the number of ints used, written at the end (see NormalizedText).
+    int count = 1;
     int delta = 0;
     int m = 0;
     int longestRun = 0;
@@ -666,10 +667,11 @@ public final class TextNormalizer {
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
       m--;
     }
+    out[0] = count;
     buffers.foldedBreaks = out;
     // The original chars stay in buffers.source (NormalizedText#originalChars).
     return new NormalizedText(
-        original, b, m, out, count, longestRun, runStart, runEnd, buffers.reused ? buffers : null);
+        original, b, m, out, longestRun, runStart, runEnd, buffers.reused ? buffers : null);
   }
 
   /**
