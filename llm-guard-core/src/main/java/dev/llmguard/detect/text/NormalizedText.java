@@ -161,6 +161,11 @@ public final class NormalizedText {
     return i >= length ? original.length() : origin(i);
   }
 
+  /** Number of (index, delta) pairs in the offset map (package-private: for tests). */
+  int mapSize() {
+    return (breaks[0] - 1) >> 1;
+  }
+
   /** Offset in the original of folded char {@code i}, {@code 0 <= i < length}. */
   private int origin(int i) {
     // The last pair whose index is at most i: a binary search over the pairs.

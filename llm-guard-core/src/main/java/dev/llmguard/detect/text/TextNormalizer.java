@@ -656,6 +656,9 @@ public final class TextNormalizer {
           if (last != d) {
             b[m++] = d;
             last = d;
+          } else if (count > 1 && out[count - 2] == m) {
+            // A run of one letter ("aaaa"): the pair of the letter before is moved on.
+            out[count - 1] = i + delta1 - m;
           } else {
             out = addBreak(out, count, m, i + delta1 - m);
             count += 2;

@@ -31,7 +31,7 @@ class SparseOffsetsTest {
     // its arrays grow many times over.
     Random random = new Random(7L);
     for (String unit :
-        List.of("aab ", "x  y  ", "a\u200Bb", "\u00DFt", "i g n ", "\uD83D\uDE00z")) {
+        List.of("aab ", "x  y  ", "a\u200Bb", "\u00DFt", "i g n ", "\uD83D\uDE00z", "a", "ab")) {
       String text = unit.repeat(5_000 + random.nextInt(100));
       assertSameAsDense(text);
       assertSameAsDense("Q" + text + randomText(random, 50));
@@ -53,6 +53,17 @@ class SparseOffsetsTest {
         assertSameAsDense(prose.substring(0, at) + "7" + piece + "4" + prose.substring(at));
       }
     }
+  }
+
+  @Test
+  void aRunOfOneLetterKeepsItsOffsetMapSmall() {
+    // Each squeezed letter moves the last pair on rather than adding one: 100,000 a's fold to "a"
+    // with a map of one pair, not one pair per letter.
+    String text = "b" + "a".repeat(100_000) + "c";
+    assertSameAsDense(text);
+    NormalizedText folded = TextNormalizer.fold(text);
+    assertThat(folded).hasToString("bac");
+    assertThat(folded.mapSize()).isLessThanOrEqualTo(2);
   }
 
   @Test
