@@ -373,12 +373,14 @@ public final class TextNormalizer {
   }
 
   /** Ints of an offset map (two a change) in new buffers. */
-  private static final int INITIAL_BREAKS = 32;
+  private static final int INITIAL_BREAKS = 128;
 
   /**
-   * Offset maps are kept between calls up to this many ints (a text that changes a lot drops them).
+   * Offset maps are kept between calls up to this many ints, as many as the dense map of a retained
+   * text had: enough for a pair every two chars (prose has one every 40); a text that changes more
+   * often gets a map of its own, dropped after use.
    */
-  private static final int MAX_RETAINED_BREAKS = MAX_RETAINED_CHARS / 4;
+  private static final int MAX_RETAINED_BREAKS = MAX_RETAINED_CHARS + TextNormalizer.SLACK;
 
   /**
    * Appends to {@code breaks} (pairs, {@code count} ints used) that from {@code index} on (at or
@@ -559,6 +561,8 @@ public final class TextNormalizer {
     int[] out = buffers.foldedBreaks;
     // The first int is left for the number of ints used, written at the end (see NormalizedText).
     int count = 1;
+    // The index of the last pair recorded (-1 before any), kept here rather than read back.
+    int pairAt = -1;
     int delta = 0;
     int m = 0;
     int longestRun = 0;
@@ -585,6 +589,7 @@ public final class TextNormalizer {
           if (o - m != delta) {
             delta = o - m;
             out = addBreak(out, count, m, delta);
+            pairAt = m;
             count += 2;
           }
           b[m++] = newline ? '\n' : ' ';
@@ -607,6 +612,7 @@ public final class TextNormalizer {
               if (o - m != delta) {
                 delta = o - m;
                 out = addBreak(out, count, m, delta);
+                pairAt = m;
                 count += 2;
               }
               b[m++] = a[k];
@@ -625,28 +631,46 @@ public final class TextNormalizer {
       // Squeeze doubled letters ("outputt yourr" reads as "output your"); the vocabulary is
       // squeezed the same way.
       if (c >= 'a' && c <= 'z' && m > 0 && b[m - 1] == c) {
-        // Squeezed: the next char starts over here (the offsets of what follows shift).
+        // Squeezed: the next char written here comes from one further on, recorded at once (as
+        // in the word loop below).
         i++;
-        continue;
+        int shifted = i + delta1 - m;
+        if (shifted != delta) {
+          if (pairAt == m) {
+            out[count - 1] = shifted;
+          } else {
+            out = addBreak(out, count, m, shifted);
+            count += 2;
+            pairAt = m;
+          }
+          delta = shifted;
+        }
+      } else {
+        int o = i + delta1;
+        if (o - m != delta) {
+          delta = o - m;
+          out = addBreak(out, count, m, delta);
+          pairAt = m;
+          count += 2;
+        }
+        b[m++] = c;
+        i++;
       }
-      int o = i + delta1;
-      if (o - m != delta) {
-        delta = o - m;
-        out = addBreak(out, count, m, delta);
-        count += 2;
-      }
-      b[m++] = c;
-      i++;
       if (isWordChar(c)) {
         // The rest of a word: ASCII letters after a word char start nothing and only need the
         // squeeze. Input and output advance together, so the offset map needs nothing, except
         // where a letter is squeezed: the output falls one behind, which is recorded at once for
         // the next char written (should another pair be recorded there, the later one counts).
-        // A first-pass pair ends this loop, and the loop above goes on from there (it treats a
-        // letter after a word char the same way). The last char written is kept in a local:
-        // reading it back from the array would wait on the store just made.
+        // A first-pass pair ends this loop, and so does the room left in the map (room for a pair
+        // per char is made before, so that the loop checks none): the loop above goes on from
+        // there (it treats a letter after a word char the same way). The last char written is
+        // kept in a local: reading it back from the array would wait on the store just made.
+        if (out.length - count < 64) {
+          out = Arrays.copyOf(out, out.length * 2);
+        }
         char last = c;
-        int limit = Math.min(n, next1);
+        int end = Math.min(n, next1);
+        int limit = Math.min(end, i + ((out.length - count) >> 1) - 1);
         while (i < limit) {
           char d = a[i];
           if (d < 'a' || d > 'z') {
@@ -656,12 +680,16 @@ public final class TextNormalizer {
           if (last != d) {
             b[m++] = d;
             last = d;
-          } else if (count > 1 && out[count - 2] == m) {
-            // A run of one letter ("aaaa"): the pair of the letter before is moved on.
-            out[count - 1] = i + delta1 - m;
           } else {
-            out = addBreak(out, count, m, i + delta1 - m);
-            count += 2;
+            // A run of one letter ("aaaa") is squeezed whole, and one pair records the shift.
+            while (i < end && a[i] == d) {
+              i++;
+            }
+            int at = pairAt == m ? count - 2 : count;
+            out[at] = m;
+            out[at + 1] = i + delta1 - m;
+            count = at + 2;
+            pairAt = m;
           }
         }
         delta = i + delta1 - m;

@@ -31,7 +31,17 @@ class SparseOffsetsTest {
     // its arrays grow many times over.
     Random random = new Random(7L);
     for (String unit :
-        List.of("aab ", "x  y  ", "a\u200Bb", "\u00DFt", "i g n ", "\uD83D\uDE00z", "a", "ab")) {
+        List.of(
+            "aab ",
+            "x  y  ",
+            "a\u200Bb",
+            "\u00DFt",
+            "i g n ",
+            "\uD83D\uDE00z",
+            "a",
+            "ab",
+            "aabbc",
+            "AKIA")) {
       String text = unit.repeat(5_000 + random.nextInt(100));
       assertSameAsDense(text);
       assertSameAsDense("Q" + text + randomText(random, 50));
