@@ -17,12 +17,13 @@ public final class NormalizedText {
   private final int length;
 
   /**
-   * The offset map: {@code breaks[0]} is the number of ints used, the first included; then pairs
-   * (folded index, delta) in non-decreasing index order: the offset of folded char {@code i} is
-   * {@code i} plus the delta of the last pair whose index is at most {@code i} (of pairs with the
-   * same index the last counts), or {@code i} itself before the first pair. Pairs past the last
-   * folded char mean nothing. (The count is kept in the array rather than in a field: a scan
-   * allocates one of these objects per text, and a field would make each larger.)
+   * The offset map: {@code breaks[0]} is the number of ints used, the first two included; {@code
+   * breaks[1]} the pair where the last lookup ended (a hint: any value is safe); then pairs (folded
+   * index, delta) in non-decreasing index order: the offset of folded char {@code i} is {@code i}
+   * plus the delta of the last pair whose index is at most {@code i} (of pairs with the same index
+   * the last counts), or {@code i} itself before the first pair. Pairs past the last folded char
+   * mean nothing. (The count is kept in the array rather than in a field: a scan allocates one of
+   * these objects per text, and a field would make each larger.)
    */
   private final int[] breaks;
 
@@ -163,26 +164,53 @@ public final class NormalizedText {
 
   /** Number of (index, delta) pairs in the offset map (package-private: for tests). */
   int mapSize() {
-    return (breaks[0] - 1) >> 1;
+    return (breaks[0] - 2) >> 1;
   }
 
   /** Offset in the original of folded char {@code i}, {@code 0 <= i < length}. */
   private int origin(int i) {
-    // The last pair whose index is at most i: a binary search over the pairs.
     int[] p = breaks;
-    int lo = 0;
-    int hi = ((p[0] - 1) >> 1) - 1;
-    int delta = 0;
-    while (lo <= hi) {
+    int pairs = (p[0] - 2) >> 1;
+    if (pairs == 0) {
+      return i;
+    }
+    // The last pair whose index is at most i, searched from where the last lookup ended (lookups
+    // mostly go forward through the text): steps that double from there, then halve.
+    int k = Math.min(Math.max(p[1], 0), pairs - 1);
+    int lo;
+    int hi;
+    if (p[2 + (k << 1)] <= i) {
+      lo = k;
+      hi = k + 1;
+      for (int step = 1; hi < pairs && p[2 + (hi << 1)] <= i; step <<= 1) {
+        lo = hi;
+        hi = lo + step;
+      }
+      hi = Math.min(hi, pairs);
+    } else {
+      hi = k;
+      lo = k - 1;
+      for (int step = 1; lo >= 0 && p[2 + (lo << 1)] > i; step <<= 1) {
+        hi = lo;
+        lo = hi - step;
+      }
+      lo = Math.max(lo, -1);
+    }
+    // Now pair lo (if any) is at most i and pair hi (if any) past it.
+    while (hi - lo > 1) {
       int mid = (lo + hi) >>> 1;
-      if (p[1 + (mid << 1)] <= i) {
-        delta = p[2 + (mid << 1)];
-        lo = mid + 1;
+      if (p[2 + (mid << 1)] <= i) {
+        lo = mid;
       } else {
-        hi = mid - 1;
+        hi = mid;
       }
     }
-    return i + delta;
+    if (lo < 0) {
+      return i;
+    }
+    // A hint only: threads sharing a text from fold() may overwrite each other's, harmlessly.
+    p[1] = lo;
+    return i + p[3 + (lo << 1)];
   }
 
   /**

@@ -559,8 +559,9 @@ public final class TextNormalizer {
     // or, in the word loop, as soon as the delta changes. Invariant outside the word loop: delta
     // is the delta of the last pair recorded (0 before any).
     int[] out = buffers.foldedBreaks;
-    // The first int is left for the number of ints used, written at the end (see NormalizedText).
-    int count = 1;
+    // The first int is left for the number of ints used, written at the end, the second for where
+    // the last lookup ended (see NormalizedText).
+    int count = 2;
     // The index of the last pair recorded (-1 before any), kept here rather than read back.
     int pairAt = -1;
     int delta = 0;
@@ -699,6 +700,7 @@ public final class TextNormalizer {
       m--;
     }
     out[0] = count;
+    out[1] = 0;
     buffers.foldedBreaks = out;
     // The original chars stay in buffers.source (NormalizedText#originalChars).
     return new NormalizedText(

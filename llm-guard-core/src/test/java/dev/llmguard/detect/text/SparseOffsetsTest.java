@@ -141,6 +141,25 @@ class SparseOffsetsTest {
         assertThat(end).as("end of %d in %s", i, what).isEqualTo(expected.originEnd(i));
       }
     }
+    // Lookups start where the last one ended: backwards and in jumps they must agree too.
+    for (int i = expected.length; i >= 0; i -= 1 + (i % 7)) {
+      int start = actual.originStart(i);
+      if (start != expected.originStart(i)) {
+        assertThat(start)
+            .as("origin of %d, backwards, in %s", i, what)
+            .isEqualTo(expected.originStart(i));
+      }
+      int end = actual.originEnd(i);
+      if (end != expected.originEnd(i)) {
+        assertThat(end).as("end of %d, backwards, in %s", i, what).isEqualTo(expected.originEnd(i));
+      }
+      int jump = (int) ((i * 2654435761L) % (expected.length + 1));
+      if (actual.originStart(jump) != expected.originStart(jump)) {
+        assertThat(actual.originStart(jump))
+            .as("origin of %d, after a jump, in %s", jump, what)
+            .isEqualTo(expected.originStart(jump));
+      }
+    }
     assertThat(actual.longestSpacedRun()).as("run in %s", what).isEqualTo(expected.longestRun);
     assertThat(actual.spacedRunStart()).as("run start in %s", what).isEqualTo(expected.runStart);
     assertThat(actual.spacedRunEnd()).as("run end in %s", what).isEqualTo(expected.runEnd);
