@@ -2,17 +2,31 @@ package dev.llmguard.detect.text;
 
 /**
  * A folded copy of a text plus, for every folded char, the UTF-16 offset in the original it came
- * from. The arrays are never handed out of this package. One from {@link TextNormalizer#fold} is
- * immutable; one from {@link TextNormalizer#normalize} or {@link TextNormalizer#foldDecoded} lives
- * in the calling thread's reused buffers and is valid only until that thread folds another text the
- * same way.
+ * from. The offsets are kept as a sparse map: folded char {@code i} comes from original offset
+ * {@code i + delta}, where the delta changes only where the fold is not one char for one (a doubled
+ * letter squeezed, a whitespace run collapsed, a spaced-out word joined, an invisible char dropped,
+ * a char folded to several), and only those changes are stored. The arrays are never handed out of
+ * this package. One from {@link TextNormalizer#fold} is immutable; one from {@link
+ * TextNormalizer#normalize} or {@link TextNormalizer#foldDecoded} lives in the calling thread's
+ * reused buffers and is valid only until that thread folds another text the same way.
  */
 public final class NormalizedText {
   private final CharSequence original;
 
   private final char[] chars;
   private final int length;
-  private final int[] origin;
+
+  /**
+   * The offset map: {@code breaks[0]} is the number of ints used, the first two included; {@code
+   * breaks[1]} the pair where the last lookup ended (a hint: any value is safe); then pairs (folded
+   * index, delta) in non-decreasing index order: the offset of folded char {@code i} is {@code i}
+   * plus the delta of the last pair whose index is at most {@code i} (of pairs with the same index
+   * the last counts), or {@code i} itself before the first pair. Pairs past the last folded char
+   * mean nothing. (The count is kept in the array rather than in a field: a scan allocates one of
+   * these objects per text, and a field would make each larger.)
+   */
+  private final int[] breaks;
+
   private final int longestSpacedRun;
   private final int spacedRunStart;
   private final int spacedRunEnd;
@@ -30,7 +44,7 @@ public final class NormalizedText {
       CharSequence original,
       char[] chars,
       int length,
-      int[] origin,
+      int[] breaks,
       int longestSpacedRun,
       int spacedRunStart,
       int spacedRunEnd,
@@ -39,7 +53,7 @@ public final class NormalizedText {
     this.original = original;
     this.chars = chars;
     this.length = length;
-    this.origin = origin;
+    this.breaks = breaks;
     this.longestSpacedRun = longestSpacedRun;
     this.spacedRunStart = spacedRunStart;
     this.spacedRunEnd = spacedRunEnd;
@@ -145,7 +159,58 @@ public final class NormalizedText {
 
   /** Offset in the original of the folded char at {@code i} ({@code i == length()} is allowed). */
   public int originStart(int i) {
-    return i >= length ? original.length() : origin[i];
+    return i >= length ? original.length() : origin(i);
+  }
+
+  /** Number of (index, delta) pairs in the offset map (package-private: for tests). */
+  int mapSize() {
+    return (breaks[0] - 2) >> 1;
+  }
+
+  /** Offset in the original of folded char {@code i}, {@code 0 <= i < length}. */
+  private int origin(int i) {
+    int[] p = breaks;
+    int pairs = (p[0] - 2) >> 1;
+    if (pairs == 0) {
+      return i;
+    }
+    // The last pair whose index is at most i, searched from where the last lookup ended (lookups
+    // mostly go forward through the text): steps that double from there, then halve.
+    int k = Math.min(Math.max(p[1], 0), pairs - 1);
+    int lo;
+    int hi;
+    if (p[2 + (k << 1)] <= i) {
+      lo = k;
+      hi = k + 1;
+      for (int step = 1; hi < pairs && p[2 + (hi << 1)] <= i; step <<= 1) {
+        lo = hi;
+        hi = lo + step;
+      }
+      hi = Math.min(hi, pairs);
+    } else {
+      hi = k;
+      lo = k - 1;
+      for (int step = 1; lo >= 0 && p[2 + (lo << 1)] > i; step <<= 1) {
+        hi = lo;
+        lo = hi - step;
+      }
+      lo = Math.max(lo, -1);
+    }
+    // Now pair lo (if any) is at most i and pair hi (if any) past it.
+    while (hi - lo > 1) {
+      int mid = (lo + hi) >>> 1;
+      if (p[2 + (mid << 1)] <= i) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    if (lo < 0) {
+      return i;
+    }
+    // A hint only: threads sharing a text from fold() may overwrite each other's, harmlessly.
+    p[1] = lo;
+    return i + p[3 + (lo << 1)];
   }
 
   /**
@@ -160,8 +225,8 @@ public final class NormalizedText {
       return original.length();
     }
     // The original chars between the last folded char and the next one belong to the range.
-    int last = origin[end - 1];
-    int next = origin[end];
+    int last = origin(end - 1);
+    int next = origin(end);
     return next > last ? skipInvisibleBackwards(last, next) : last + 1;
   }
 

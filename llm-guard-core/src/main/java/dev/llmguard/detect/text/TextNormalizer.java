@@ -25,8 +25,8 @@ import java.util.Locale;
 public final class TextNormalizer {
 
   /**
-   * Per-thread buffers are kept between calls up to this many folded chars (8 bytes a char); a
-   * longer text gets buffers of its own, dropped after use.
+   * Per-thread buffers are kept between calls up to this many folded chars (4 bytes a char, with
+   * the original chars); a longer text gets buffers of its own, dropped after use.
    */
   public static final int MAX_RETAINED_CHARS = 1 << 17;
 
@@ -218,6 +218,17 @@ public final class TextNormalizer {
   }
 
   /**
+   * What the first pass makes of the code point {@code cp} (a BMP char or a supplementary code
+   * point; a lone surrogate becomes a space): for tests that fold a text another way.
+   */
+  static String foldOf(int cp) {
+    if (Character.isSupplementaryCodePoint(cp)) {
+      return supplementaryFold(cp);
+    }
+    return Character.isSurrogate((char) cp) ? " " : bmpFold((char) cp);
+  }
+
+  /**
    * Folds {@code text} in this thread's buffers and keeps the result: a call with the identical
    * {@code String} instance returns it again, so the detectors of one scan fold a text once. Never
    * throws for any string (unpaired surrogates become spaces).
@@ -273,13 +284,25 @@ public final class TextNormalizer {
   }
 
   /**
-   * Reusable arrays for folding: the folded chars and, for each, its offset in the original. Both
-   * passes write into the same arrays (the second pass never writes ahead of where it reads).
+   * Reusable arrays for folding: the original chars, the folded chars (both passes write into the
+   * same array: the second pass never writes ahead of where it reads) and the offset maps of the
+   * two passes (see {@link #breaks}).
    */
   static final class Buffers {
     char[] source = new char[0];
     char[] chars = new char[0];
-    int[] origin = new int[0];
+
+    /**
+     * Where the first pass's map from its output index to the original offset changes: pairs of
+     * (index, delta), the offset of output char {@code k} being {@code k + delta} of the last pair
+     * with an index at most {@code k} (0 before the first pair). Only chars that do not fold one to
+     * one (invisibles, {@code ß}, surrogate pairs) make pairs, so most texts have none.
+     */
+    int[] breaks = new int[INITIAL_BREAKS];
+
+    /** The same for the folded text (see {@link NormalizedText}). */
+    int[] foldedBreaks = new int[INITIAL_BREAKS];
+
     NormalizedText last;
     CharSequence lastText;
 
@@ -321,14 +344,12 @@ public final class TextNormalizer {
       if (chars.length < capacity) {
         int size = Math.max(capacity, Math.min(MAX_RETAINED_CHARS, chars.length * 2));
         chars = new char[size];
-        origin = new int[size];
       }
     }
 
     void grow(int capacity) {
       int size = Math.max(capacity, chars.length * 2);
       chars = Arrays.copyOf(chars, size);
-      origin = Arrays.copyOf(origin, size);
     }
 
     /**
@@ -341,9 +362,38 @@ public final class TextNormalizer {
       // A text of MAX_RETAINED_CHARS chars needs SLACK more: its buffers are kept too.
       if (chars.length > MAX_RETAINED_CHARS + SLACK) {
         chars = new char[0];
-        origin = new int[0];
+      }
+      if (breaks.length > MAX_RETAINED_BREAKS) {
+        breaks = new int[INITIAL_BREAKS];
+      }
+      if (foldedBreaks.length > MAX_RETAINED_BREAKS) {
+        foldedBreaks = new int[INITIAL_BREAKS];
       }
     }
+  }
+
+  /** Ints of an offset map (two a change) in new buffers. */
+  private static final int INITIAL_BREAKS = 128;
+
+  /**
+   * Offset maps are kept between calls up to this many ints, as many as the dense map of a retained
+   * text had: enough for a pair every two chars (prose has one every 40); a text that changes more
+   * often gets a map of its own, dropped after use.
+   */
+  private static final int MAX_RETAINED_BREAKS = MAX_RETAINED_CHARS + TextNormalizer.SLACK;
+
+  /**
+   * Appends to {@code breaks} (pairs, {@code count} ints used) that from {@code index} on (at or
+   * past the index of every pair there; a pair at the same index is overruled) the offset is the
+   * index plus {@code delta}; returns the array, grown if it was full.
+   */
+  private static int[] addBreak(int[] breaks, int count, int index, int delta) {
+    if (breaks.length < count + 2) {
+      breaks = Arrays.copyOf(breaks, Math.max(INITIAL_BREAKS, breaks.length * 2));
+    }
+    breaks[count] = index;
+    breaks[count + 1] = delta;
+    return breaks;
   }
 
   /** Room the folded text may take beyond the length of the original before arrays grow. */
@@ -355,63 +405,72 @@ public final class TextNormalizer {
     b.trim();
     b.ensure(len + SLACK);
     char[] a = b.chars;
-    int[] ao = b.origin;
     // The text is copied into an array (reading an array is cheaper than String.charAt), which is
     // kept with the result: the prompt-injection decoder reads the original chars from it rather
     // than making a copy of its own. For as long as each char folds to one char (all of most
-    // texts) the folded index is the original one, so no offset is stored (the second pass knows
-    // it).
+    // texts) the folded index is the original one, so no offset is stored. The copy goes by blocks
+    // of COPY_BLOCK chars, each folded while it is still in the nearest cache (a long text copied
+    // whole would be read back from a farther one); from the first char that does not fold to
+    // one, the rest is copied at once.
+    // Leetspeak is undone in the same blocks, one char behind the fold (it looks at the next one).
     char[] src = b.source(len);
-    if (text instanceof String str) {
-      str.getChars(0, len, src, 0);
-    } else {
-      for (int i = 0; i < len; i++) {
-        src[i] = text.charAt(i);
-      }
-    }
     int identity = 0;
-    while (identity < len) {
-      char f = ONE[src[identity]];
-      if (f == 0) {
-        break;
+    int copied = 0;
+    int unleet = 0;
+    copying:
+    while (copied < len) {
+      int to = Math.min(len, copied + COPY_BLOCK);
+      copy(text, copied, to, src);
+      copied = to;
+      while (identity < to) {
+        char f = ONE[src[identity]];
+        if (f == 0) {
+          break copying;
+        }
+        a[identity++] = f;
       }
-      a[identity++] = f;
+      unleet(a, unleet, to - 1, to);
+      unleet = to - 1;
     }
+    copy(text, copied, len, src);
     int n = identity;
     if (identity == len) {
-      return secondPass(text, a, ao, n, identity, b.reused ? b : null);
+      unleet(a, unleet, n, n);
+      return secondPass(text, a, n, b, 0);
     }
-    // From the first char that folds otherwise, the output may run ahead of the input.
-    for (int i = identity; i < len; i++) {
+    // From the first char that folds otherwise, the output may run ahead of the input, and the
+    // offset map records each place where the output index stops being the input index plus the
+    // delta so far (a pair is recorded only right before the char at its index is written).
+    int[] br = b.breaks;
+    int bc = 0;
+    int delta = 0;
+    int i = identity;
+    while (i < len) {
       char c = src[i];
       char f = ONE[c];
       if (f != 0) {
-        // The common case: one char in, one char out; capacity is ensured for it.
-        a[n] = f;
-        ao[n++] = i;
+        // The common case: one char in, one char out, for a run of chars; capacity is ensured.
+        if (i - n != delta) {
+          delta = i - n;
+          br = addBreak(br, bc, n, delta);
+          bc += 2;
+        }
+        do {
+          a[n++] = f;
+          i++;
+        } while (i < len && (f = ONE[src[i]]) != 0);
         continue;
       }
       String s;
+      int next = i + 1;
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c)
-            && i + 1 < len
-            && Character.isLowSurrogate(text.charAt(i + 1))) {
-          s = supplementaryFold(Character.toCodePoint(c, text.charAt(i + 1)));
+        if (Character.isHighSurrogate(c) && next < len && Character.isLowSurrogate(src[next])) {
           // Both chars of the pair map to the offset of the first one.
-          int need = n + s.length() + (len - i);
-          if (need > a.length) {
-            b.grow(need + 16);
-            a = b.chars;
-            ao = b.origin;
-          }
-          for (int k = 0; k < s.length(); k++) {
-            a[n] = s.charAt(k);
-            ao[n++] = i;
-          }
-          i++;
-          continue;
+          s = supplementaryFold(Character.toCodePoint(c, src[next]));
+          next++;
+        } else {
+          s = " ";
         }
-        s = " ";
       } else {
         s = bmpFold(c);
       }
@@ -419,14 +478,52 @@ public final class TextNormalizer {
       if (need > a.length) {
         b.grow(need + 16);
         a = b.chars;
-        ao = b.origin;
       }
       for (int k = 0; k < s.length(); k++) {
-        a[n] = s.charAt(k);
-        ao[n++] = i;
+        if (i - n != delta) {
+          delta = i - n;
+          br = addBreak(br, bc, n, delta);
+          bc += 2;
+        }
+        a[n++] = s.charAt(k);
+      }
+      i = next;
+    }
+    b.breaks = br;
+    unleet(a, unleet, n, n);
+    return secondPass(text, a, n, b, bc);
+  }
+
+  /**
+   * Undoes leetspeak inside words in {@code a[from, to)}, of the first pass's {@code n} chars (the
+   * chars before {@code from} done already): a digit or symbol counts as a letter when a letter
+   * touches it.
+   */
+  private static void unleet(char[] a, int from, int to, int n) {
+    for (int i = from; i < to; i++) {
+      char c = a[i];
+      if (c < 128 && LEET[c] != 0) {
+        boolean prev = i > 0 && isLetter(a[i - 1]);
+        boolean next = i + 1 < n && isLetter(a[i + 1]);
+        if (prev || next) {
+          a[i] = LEET[c];
+        }
       }
     }
-    return secondPass(text, a, ao, n, identity, b.reused ? b : null);
+  }
+
+  /** Chars copied from the text and folded at a time (a block and its fold fit in 16 KB). */
+  private static final int COPY_BLOCK = 4096;
+
+  /** Copies {@code text[from, to)} into {@code dst} at the same offsets. */
+  private static void copy(CharSequence text, int from, int to, char[] dst) {
+    if (text instanceof String str) {
+      str.getChars(from, to, dst, from);
+    } else {
+      for (int i = from; i < to; i++) {
+        dst[i] = text.charAt(i);
+      }
+    }
   }
 
   private static boolean isLetter(char c) {
@@ -442,36 +539,43 @@ public final class TextNormalizer {
   }
 
   /**
-   * Original offset of first-pass char {@code k}: {@code k} itself within the identity prefix,
-   * where the first pass stores none.
+   * The second pass over the {@code n} chars the first pass left in {@code a} (leetspeak undone),
+   * with the first pass's offset map in {@code buffers.breaks} ({@code firstCount} ints; none when
+   * the first pass folded every char to one).
    */
-  private static int origin(int[] ao, int identity, int k) {
-    return k < identity ? k : ao[k];
-  }
-
   private static NormalizedText secondPass(
-      CharSequence original, char[] a, int[] ao, int n, int identity, Buffers scratch) {
-    // Undo leetspeak inside words: a digit or symbol counts as a letter when a letter touches it.
-    for (int i = 0; i < n; i++) {
-      char c = a[i];
-      if (c < 128 && LEET[c] != 0) {
-        boolean prev = i > 0 && isLetter(a[i - 1]);
-        boolean next = i + 1 < n && isLetter(a[i + 1]);
-        if (prev || next) {
-          a[i] = LEET[c];
-        }
-      }
-    }
-    // From here on the output is written into the same arrays: it is never longer than what has
-    // been read, and whatever is read behind the write position is unchanged (see secondPass).
+      CharSequence original, char[] a, int n, Buffers buffers, int firstCount) {
+    // From here on the output is written into the same array: it is never longer than what has
+    // been read, and whatever is read behind the write position is unchanged.
     char[] b = a;
-    int[] bo = ao;
+    // The first pass's map is read through a cursor (first-pass indexes are read in increasing
+    // order): the offset of first-pass char k is k + delta1 while k < next1.
+    int[] first = buffers.breaks;
+    int cursor = 0;
+    int delta1 = 0;
+    int next1 = firstCount > 0 ? first[0] : Integer.MAX_VALUE;
+    // The folded text's map: output char m comes from original offset m + delta while no pair
+    // says otherwise; a pair is recorded for the next char to be written (m), when it is written
+    // or, in the word loop, as soon as the delta changes. Invariant outside the word loop: delta
+    // is the delta of the last pair recorded (0 before any).
+    int[] out = buffers.foldedBreaks;
+    // The first int is left for the number of ints used, written at the end, the second for where
+    // the last lookup ended (see NormalizedText).
+    int count = 2;
+    // The index of the last pair recorded (-1 before any), kept here rather than read back.
+    int pairAt = -1;
+    int delta = 0;
     int m = 0;
     int longestRun = 0;
     int runStart = 0;
     int runEnd = 0;
     int i = 0;
     while (i < n) {
+      while (i >= next1) {
+        delta1 = first[cursor + 1];
+        cursor += 2;
+        next1 = cursor < firstCount ? first[cursor] : Integer.MAX_VALUE;
+      }
       char c = a[i];
       if (c == ' ' || c == '\n') {
         boolean newline = false;
@@ -481,8 +585,15 @@ public final class TextNormalizer {
           i++;
         }
         if (m > 0) {
-          b[m] = newline ? '\n' : ' ';
-          bo[m++] = origin(ao, identity, start);
+          // The offset of first-pass char start (the cursor is at start).
+          int o = start + delta1;
+          if (o - m != delta) {
+            delta = o - m;
+            out = addBreak(out, count, m, delta);
+            pairAt = m;
+            count += 2;
+          }
+          b[m++] = newline ? '\n' : ' ';
         }
         continue;
       }
@@ -490,16 +601,29 @@ public final class TextNormalizer {
         int end = spacedRunEnd(a, n, i);
         if (end > 0) {
           int letters = (end - i + 1) / 2;
+          int start = i + delta1;
+          for (int k = i; k < end; k += 2) {
+            while (k >= next1) {
+              delta1 = first[cursor + 1];
+              cursor += 2;
+              next1 = cursor < firstCount ? first[cursor] : Integer.MAX_VALUE;
+            }
+            if (!(m > 0 && b[m - 1] == a[k] && a[k] >= 'a' && a[k] <= 'z')) {
+              int o = k + delta1;
+              if (o - m != delta) {
+                delta = o - m;
+                out = addBreak(out, count, m, delta);
+                pairAt = m;
+                count += 2;
+              }
+              b[m++] = a[k];
+            }
+          }
           if (letters > longestRun) {
             longestRun = letters;
-            runStart = origin(ao, identity, i);
-            runEnd = origin(ao, identity, end - 1) + 1;
-          }
-          for (int k = i; k < end; k += 2) {
-            if (!(m > 0 && b[m - 1] == a[k] && a[k] >= 'a' && a[k] <= 'z')) {
-              b[m] = a[k];
-              bo[m++] = origin(ao, identity, k);
-            }
+            runStart = start;
+            // The last k of the loop was end - 1, so delta1 is its delta.
+            runEnd = end - 1 + delta1 + 1;
           }
           i = end;
           continue;
@@ -507,35 +631,80 @@ public final class TextNormalizer {
       }
       // Squeeze doubled letters ("outputt yourr" reads as "output your"); the vocabulary is
       // squeezed the same way.
-      if (!(c >= 'a' && c <= 'z' && m > 0 && b[m - 1] == c)) {
-        b[m] = c;
-        bo[m++] = origin(ao, identity, i);
+      if (c >= 'a' && c <= 'z' && m > 0 && b[m - 1] == c) {
+        // Squeezed: the next char written here comes from one further on, recorded at once (as
+        // in the word loop below).
+        i++;
+        int shifted = i + delta1 - m;
+        if (shifted != delta) {
+          if (pairAt == m) {
+            out[count - 1] = shifted;
+          } else {
+            out = addBreak(out, count, m, shifted);
+            count += 2;
+            pairAt = m;
+          }
+          delta = shifted;
+        }
+      } else {
+        int o = i + delta1;
+        if (o - m != delta) {
+          delta = o - m;
+          out = addBreak(out, count, m, delta);
+          pairAt = m;
+          count += 2;
+        }
+        b[m++] = c;
+        i++;
       }
-      i++;
       if (isWordChar(c)) {
         // The rest of a word: ASCII letters after a word char start nothing and only need the
-        // squeeze (b[m - 1] exists: c was written or squeezed into it). The last char written is
+        // squeeze. Input and output advance together, so the offset map needs nothing, except
+        // where a letter is squeezed: the output falls one behind, which is recorded at once for
+        // the next char written (should another pair be recorded there, the later one counts).
+        // A first-pass pair ends this loop, and so does the room left in the map (room for a pair
+        // per char is made before, so that the loop checks none): the loop above goes on from
+        // there (it treats a letter after a word char the same way). The last char written is
         // kept in a local: reading it back from the array would wait on the store just made.
-        char last = b[m - 1];
-        while (i < n) {
+        if (out.length - count < 64) {
+          out = Arrays.copyOf(out, out.length * 2);
+        }
+        char last = c;
+        int end = Math.min(n, next1);
+        int limit = Math.min(end, i + ((out.length - count) >> 1) - 1);
+        while (i < limit) {
           char d = a[i];
           if (d < 'a' || d > 'z') {
             break;
           }
-          if (last != d) {
-            b[m] = d;
-            bo[m++] = origin(ao, identity, i);
-            last = d;
-          }
           i++;
+          if (last != d) {
+            b[m++] = d;
+            last = d;
+          } else {
+            // A run of one letter ("aaaa") is squeezed whole, and one pair records the shift.
+            while (i < end && a[i] == d) {
+              i++;
+            }
+            int at = pairAt == m ? count - 2 : count;
+            out[at] = m;
+            out[at + 1] = i + delta1 - m;
+            count = at + 2;
+            pairAt = m;
+          }
         }
+        delta = i + delta1 - m;
       }
     }
     while (m > 0 && (b[m - 1] == ' ' || b[m - 1] == '\n')) {
       m--;
     }
-    // The original chars stay in scratch.source (NormalizedText#originalChars).
-    return new NormalizedText(original, b, m, bo, longestRun, runStart, runEnd, scratch);
+    out[0] = count;
+    out[1] = 0;
+    buffers.foldedBreaks = out;
+    // The original chars stay in buffers.source (NormalizedText#originalChars).
+    return new NormalizedText(
+        original, b, m, out, longestRun, runStart, runEnd, buffers.reused ? buffers : null);
   }
 
   /**
