@@ -225,7 +225,7 @@ public final class Evidence implements AutoCloseable {
     }
     double w = Math.min(weight, 0.99);
     int f = familyIndex(family);
-    spans[chunk][at] = (long) start << 32 | (end & 0xFFFF_FFFFL);
+    spans[chunk][at] = PackedSpans.pack(start, end);
     ids[chunk][at] = nameIndex(name) << 16 | f;
     weights[chunk][at] = w;
     count++;
@@ -519,7 +519,7 @@ public final class Evidence implements AutoCloseable {
       int st = Math.max(0, Math.min((int) (span >> 32), length));
       int en = Math.max(st, Math.min((int) span, length));
       if (en > st) {
-        raw[n++] = (long) st << 32 | en;
+        raw[n++] = PackedSpans.pack(st, en);
       }
     }
     Arrays.sort(raw, 0, n);
@@ -538,30 +538,6 @@ public final class Evidence implements AutoCloseable {
       }
       raw[merged++] = raw[i];
     }
-    return spanList(raw, merged);
-  }
-
-  /** The packed spans {@code raw[0, n)} as an immutable list, with no copy made on the way. */
-  private static List<Span> spanList(long[] raw, int n) {
-    switch (n) {
-      case 0:
-        return List.of();
-      case 1:
-        return List.of(span(raw[0]));
-      case 2:
-        return List.of(span(raw[0]), span(raw[1]));
-      case 3:
-        return List.of(span(raw[0]), span(raw[1]), span(raw[2]));
-      default:
-        Span[] out = new Span[n];
-        for (int i = 0; i < n; i++) {
-          out[i] = span(raw[i]);
-        }
-        return List.of(out);
-    }
-  }
-
-  private static Span span(long packedSpan) {
-    return new Span((int) (packedSpan >>> 32), (int) packedSpan);
+    return PackedSpans.toList(raw, merged);
   }
 }

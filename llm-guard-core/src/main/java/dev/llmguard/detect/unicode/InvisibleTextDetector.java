@@ -1,5 +1,6 @@
 package dev.llmguard.detect.unicode;
 
+import dev.llmguard.detect.text.PackedSpans;
 import dev.llmguard.spi.Category;
 import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
@@ -81,7 +82,7 @@ public final class InvisibleTextDetector implements Detector {
         if (runCount == runs.length) {
           runs = java.util.Arrays.copyOf(runs, Math.min(MAX_SPANS, runCount * 2));
         }
-        runs[runCount++] = (long) runStart << 32 | runEnd;
+        runs[runCount++] = PackedSpans.pack(runStart, runEnd);
       }
       runStart = -1;
       runEnd = -1;
@@ -96,29 +97,9 @@ public final class InvisibleTextDetector implements Detector {
       hidden[hiddenLength++] = c;
     }
 
-    /** The runs as an immutable list, with no copy made on the way. */
+    /** The runs as an immutable list. */
     List<Span> spans() {
-      long[] r = runs;
-      switch (runCount) {
-        case 0:
-          return List.of();
-        case 1:
-          return List.of(span(r[0]));
-        case 2:
-          return List.of(span(r[0]), span(r[1]));
-        case 3:
-          return List.of(span(r[0]), span(r[1]), span(r[2]));
-        default:
-          Span[] out = new Span[runCount];
-          for (int k = 0; k < runCount; k++) {
-            out[k] = span(r[k]);
-          }
-          return List.of(out);
-      }
-    }
-
-    private static Span span(long run) {
-      return new Span((int) (run >>> 32), (int) run);
+      return PackedSpans.toList(runs, runCount);
     }
 
     void reset() {
