@@ -1,5 +1,6 @@
 package dev.llmguard.detect.jailbreak;
 
+import dev.llmguard.detect.text.CharSweep;
 import dev.llmguard.detect.text.Evidence;
 import dev.llmguard.detect.text.NormalizedText;
 import dev.llmguard.detect.text.PhraseMatcher;
@@ -580,7 +581,9 @@ public final class JailbreakDetector implements Detector {
     boolean card = false;
     boolean brace = false;
     int n = text.length();
-    for (int i = doubleBrace(text, 0); i >= 0 && !card; i = doubleBrace(text, i + 2)) {
+    for (int i = CharSweep.indexOf(text, "{{", 0, 0);
+        i >= 0 && !card;
+        i = CharSweep.indexOf(text, "{{", 0, i + 2)) {
       int end = slotEnd(text, i + 2, '}');
       if (end > 0 && end + 1 < n && text.charAt(end + 1) == '}') {
         boolean persona = isCardName(text, i + 2, end);
@@ -603,21 +606,6 @@ public final class JailbreakDetector implements Detector {
         return;
       }
     }
-  }
-
-  /**
-   * {@code text.indexOf("{{", from)}, found by a sweep for one brace and a look at the char after
-   * each: the JDK searches for one char several times faster than for a string, and a long text
-   * (where this sweep is a pass of its own over memory) has few braces.
-   */
-  static int doubleBrace(String text, int from) {
-    int n = text.length();
-    for (int k = text.indexOf('{', from); k >= 0; k = text.indexOf('{', k + 1)) {
-      if (k + 1 < n && text.charAt(k + 1) == '{') {
-        return k;
-      }
-    }
-    return -1;
   }
 
   /**

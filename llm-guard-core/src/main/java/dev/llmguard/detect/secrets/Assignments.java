@@ -1,5 +1,6 @@
 package dev.llmguard.detect.secrets;
 
+import dev.llmguard.detect.text.CharSweep;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,10 +24,10 @@ final class Assignments {
   void scan(String t, List<Candidate> out) {
     int n = t.length();
     // String.indexOf is vectorised; jumping between anchors beats testing every char (a search
-    // for one char most: the "--" is swept for by its dash, see SecretText.indexOf)
+    // for one char most: the "--" is swept for by its dash, see CharSweep.indexOf)
     int eq = t.indexOf('=');
     int colon = t.indexOf(':');
-    int dash = SecretText.indexOf(t, "--", 0, 0);
+    int dash = CharSweep.indexOf(t, "--", 0, 0);
     int i = 0;
     while (true) {
       if (eq >= 0 && eq < i) {
@@ -36,7 +37,7 @@ final class Assignments {
         colon = t.indexOf(':', i);
       }
       if (dash >= 0 && dash < i) {
-        dash = SecretText.indexOf(t, "--", 0, i);
+        dash = CharSweep.indexOf(t, "--", 0, i);
       }
       int k = min(min(eq, colon), dash);
       if (k < 0) {

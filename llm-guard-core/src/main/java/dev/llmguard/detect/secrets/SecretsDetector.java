@@ -1,5 +1,6 @@
 package dev.llmguard.detect.secrets;
 
+import dev.llmguard.detect.text.CharSweep;
 import dev.llmguard.spi.Category;
 import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
@@ -320,14 +321,14 @@ public final class SecretsDetector implements Detector {
   private static final String BEGIN = "-----BEGIN ";
 
   /**
-   * The {@code G} of {@link #BEGIN}: rarer in prose than a dash (see {@link SecretText#indexOf}).
+   * The {@code G} of {@link #BEGIN}: rarer in prose than a dash (see {@link CharSweep#indexOf}).
    */
   private static final int BEGIN_PIVOT = 7;
 
   private static void pem(String t, List<Candidate> out) {
     int from = 0;
     int begin;
-    while ((begin = SecretText.indexOf(t, BEGIN, BEGIN_PIVOT, from)) >= 0) {
+    while ((begin = CharSweep.indexOf(t, BEGIN, BEGIN_PIVOT, from)) >= 0) {
       int labelStart = begin + 11;
       int labelEnd = t.indexOf("-----", labelStart);
       if (labelEnd < 0 || labelEnd - labelStart > 40) {
@@ -396,7 +397,7 @@ public final class SecretsDetector implements Detector {
   private static final String SERVICE_ACCOUNT = "\"service_account\"";
 
   private static void serviceAccount(String t, List<Candidate> out) {
-    int at = SecretText.indexOf(t, SERVICE_ACCOUNT, 8, 0); // swept for its '_
+    int at = CharSweep.indexOf(t, SERVICE_ACCOUNT, 8, 0); // swept for its '_
     if (at < 0) {
       return;
     }
@@ -434,8 +435,8 @@ public final class SecretsDetector implements Detector {
   private static void headers(String t, String marker, List<Candidate> out) {
     int from = 0;
     int found;
-    // swept for the marker's z (or Z), rare in prose (see SecretText.indexOf)
-    while ((found = SecretText.indexOf(t, marker, MARKER_PIVOT, from)) >= 0) {
+    // swept for the marker's z (or Z), rare in prose (see CharSweep.indexOf)
+    while ((found = CharSweep.indexOf(t, marker, MARKER_PIVOT, from)) >= 0) {
       int at = found - 1;
       from = found + marker.length();
       if (at < 0 || (t.charAt(at) != 'A' && t.charAt(at) != 'a')) {

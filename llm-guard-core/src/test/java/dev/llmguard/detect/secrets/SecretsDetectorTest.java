@@ -262,7 +262,8 @@ class SecretsDetectorTest extends DetectorContractTest {
       for (Map.Entry<String, Integer> marker : SWEPT) {
         String needle = marker.getKey();
         for (int from = -1; from <= text.length() + 1; from++) {
-          assertThat(SecretText.indexOf(text, needle, marker.getValue(), from))
+          assertThat(
+                  dev.llmguard.detect.text.CharSweep.indexOf(text, needle, marker.getValue(), from))
               .as("%s from %d in: %s", needle, from, text)
               .isEqualTo(text.indexOf(needle, from));
         }
@@ -276,7 +277,7 @@ class SecretsDetectorTest extends DetectorContractTest {
     for (String needle : List.of("-----BEGIN ", "uthorization", "{{", "curl -u ")) {
       for (int pivot = 0; pivot < needle.length(); pivot++) {
         for (int from = 0; from < text.length(); from += 7) {
-          assertThat(SecretText.indexOf(text, needle, pivot, from))
+          assertThat(dev.llmguard.detect.text.CharSweep.indexOf(text, needle, pivot, from))
               .as("%s by char %d from %d", needle, pivot, from)
               .isEqualTo(text.indexOf(needle, from));
         }
