@@ -344,6 +344,12 @@ final class Decoder {
   static boolean mayHoldSpacedHex(char[] text, int n) {
     int stride = 3 * SPACED_HEX_MIN - 1;
     for (int c = 0; c < n; c += stride) {
+      // Any three chars in a row of "hh hh hh" are one space and two hex digits, and wherever it
+      // starts (7 to 0 chars before c) it holds text[c, c + 3) or text[c - 2, c + 1): prose,
+      // which seldom has either, is let go after five table reads and one branch.
+      if (!spaceAndTwoHex(text, n, c) && !spaceAndTwoHex(text, n, c - 2)) {
+        continue;
+      }
       for (int j = Math.max(0, c - 7); j <= c && j + 7 < n; j++) {
         if (text[j + 2] == ' '
             && text[j + 5] == ' '
@@ -358,6 +364,36 @@ final class Decoder {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code text[i, i + 3)} lies in {@code text[0, n)} and is a space and two hex digits.
+   */
+  private static boolean spaceAndTwoHex(char[] text, int n, int i) {
+    return i >= 0
+        && i + 2 < n
+        && HEX_OR_SPACE[Math.min(text[i], 128)]
+                + HEX_OR_SPACE[Math.min(text[i + 1], 128)]
+                + HEX_OR_SPACE[Math.min(text[i + 2], 128)]
+            == 2 * HEX_WEIGHT + SPACE_WEIGHT;
+  }
+
+  private static final int HEX_WEIGHT = 1;
+  private static final int SPACE_WEIGHT = 4;
+
+  /**
+   * Per char below 128 (and 128 for all others): {@value #HEX_WEIGHT} for a hex digit, {@value
+   * #SPACE_WEIGHT} for a space, 16 for anything else, so that three sum to {@code 2 * HEX_WEIGHT +
+   * SPACE_WEIGHT} only for one space and two hex digits.
+   */
+  private static final byte[] HEX_OR_SPACE = new byte[129];
+
+  static {
+    java.util.Arrays.fill(HEX_OR_SPACE, (byte) 16);
+    HEX_OR_SPACE[' '] = SPACE_WEIGHT;
+    for (char c : "0123456789abcdefABCDEF".toCharArray()) {
+      HEX_OR_SPACE[c] = HEX_WEIGHT;
+    }
   }
 
   private void spacedHex(char[] text, int n, Evidence ev) {

@@ -246,8 +246,8 @@ final class Markers {
       char second = t.charAt(c + 1);
       int maxPeriod = Math.min(REPEAT_PERIOD, n - 2 - c);
       for (int d = 1; d <= maxPeriod; d++) {
-        if (t.charAt(c + d) == first
-            && t.charAt(c + 1 + d) == second
+        // both chars in one test: a first char alone matches too often to predict
+        if (((t.charAt(c + d) ^ first) | (t.charAt(c + 1 + d) ^ second)) == 0
             && equalRun(t, c, d) >= REPEAT_SPAN) {
           return true;
         }

@@ -140,6 +140,9 @@ final class FloodAnalysis {
     long w1 = 0;
     long w2 = 0;
     int words = 0;
+    // Words still to come after the word numbered countedAt, once counted (-1 before).
+    int wordsLeft = -1;
+    int countedAt = 0;
     int i = 0;
     while (i < n) {
       while (i < n && !isWordChar(t.charAt(i))) {
@@ -173,11 +176,23 @@ final class FloodAnalysis {
           slot = (slot + 1) & mask;
         }
         if (table[slot] == 0) {
-          // Each word still to come needs a char and a separator, so at most (n - i + 1) / 2
-          // trigrams remain; past this many distinct ones the share can no longer reach the mark:
-          // distinct + 1 > (1 - REPEAT_SHARE) * (total + (n - i + 1) / 2), in integers (times 10).
+          // Each word still to come adds at most one trigram; past this many distinct ones the
+          // share can no longer reach the mark: distinct + 1 > (1 - REPEAT_SHARE) * (total +
+          // trigrams left), in integers (times 10). Until the words left are counted, each is
+          // taken to need a char and a separator, so at most (n - i + 1) / 2 remain.
           if (distinct >= limit || 10L * (distinct + 1) > 2L * total + (n - i + 1)) {
             return null; // too many distinct trigrams to be a flood
+          }
+          if (wordsLeft < 0 && 10L * (distinct + 1) > 2L * total + (n - i + 1) / 3) {
+            // Were the words left of ordinary length (five chars and a separator), the mark would
+            // be out of reach: count them, once, to know. A flood seldom gets here (its distinct
+            // trigrams stay few), so it seldom pays for the count.
+            wordsLeft = wordsIn(t, i, n);
+            countedAt = words;
+          }
+          if (wordsLeft >= 0
+              && 10L * (distinct + 1) > 2L * (total + wordsLeft - (words - countedAt))) {
+            return null;
           }
           table[slot] = tri;
           distinct++;
@@ -206,6 +221,22 @@ final class FloodAnalysis {
             + " word trigrams are repeats");
   }
 
+  /** The number of words (maximal runs of word chars) that start in {@code t[from, n)}. */
+  static int wordsIn(String t, int from, int n) {
+    int words = 0;
+    int before = from > 0 && from <= n && isWordChar(t.charAt(from - 1)) ? 1 : 0;
+    for (int i = from; i < n; i++) {
+      char c = t.charAt(i);
+      int word = c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c) ? 1 : 0;
+      words += word & ~before; // without a branch: word starts are too many to predict
+      before = word;
+    }
+    return words;
+  }
+
+  /** 1 for ASCII letters and digits, else 0. */
+  private static final byte[] ASCII_WORD = new byte[128];
+
   /** ASCII letters and digits folded as the trigram hash sees them ({@code c | 0x20}); 0 = none. */
   private static final char[] ASCII_FOLDED = new char[128];
 
@@ -213,6 +244,7 @@ final class FloodAnalysis {
     for (char c = 0; c < 128; c++) {
       if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
         ASCII_FOLDED[c] = (char) (c | 0x20);
+        ASCII_WORD[c] = 1;
       }
     }
   }

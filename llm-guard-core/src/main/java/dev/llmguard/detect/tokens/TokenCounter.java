@@ -89,11 +89,41 @@ final class TokenCounter {
    * {@link #count(long)} and {@link #index(long)}.
    */
   long countUntil(String t, int from, int to, int stopAbove) {
+    return count(t, from, to, stopAbove, false);
+  }
+
+  /**
+   * As {@link #countUntil}, but also stops as soon as the rest of the range provably cannot take
+   * the count past {@code stopAbove}: a token covers at least one UTF-8 byte, so the count so far
+   * plus the UTF-8 length of what is left bounds the total. Stopped so, it returns a count of at
+   * most {@code stopAbove} that is only a part of the total, and the index where it stopped: use it
+   * only to learn whether the range fits.
+   */
+  long countUnlessFits(String t, int from, int to, int stopAbove) {
+    return count(t, from, to, stopAbove, true);
+  }
+
+  private long count(String t, int from, int to, int stopAbove, boolean stopWhenFits) {
     BytePairEncoder.Scratch s = scratch.get();
     long count = 0;
     int i = from;
+    // Bytes beyond one per char in t[i, to): 0 until measured (a guess that only decides when to
+    // measure), never reached when not stopping early. Once measured, count + (to - i) + extra
+    // bounds the total from above at every later i, since each char consumed took a byte or more.
+    long extra = stopWhenFits ? 0 : Long.MAX_VALUE / 4;
+    boolean measured = false;
     try {
       while (i < to && count <= stopAbove) {
+        if (count + (to - i) + extra <= stopAbove) {
+          if (measured) {
+            break; // whatever is left, the total stays within stopAbove
+          }
+          // the first time the bound could hold: measure what the rest really takes (its ASCII
+          // chars one byte each, the others more) and look again
+          extra = utf8Length(t, i, to) - (to - i);
+          measured = true;
+          continue;
+        }
         int end = splitter.asciiWord(t, i, to, s.key);
         if (end >= 0) {
           count += asciiWordTokens(t, i, end, s);

@@ -21,9 +21,10 @@ import java.util.Set;
  * allowed token) with more words than the limit is over it without tokenizing ({@link
  * #pieceLowerBound}), and its reported count ({@code ~N}) is extrapolated from {@value #SAMPLES}
  * short samples; otherwise counting stops at the first piece that takes the count past the limit.
- * The count reported is then exact if at most {@value #SAMPLE_CHARS} chars were left (they are
- * counted too), else the exact count so far plus an estimate of the rest from samples ({@code ~N}).
- * Flooding analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Allocates
+ * Counting also stops as soon as the count so far plus the UTF-8 length of the rest is within the
+ * limit. The count reported is then exact if at most {@value #SAMPLE_CHARS} chars were left (they
+ * are counted too), else the exact count so far plus an estimate of the rest from samples ({@code
+ * ~N}). Flooding analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Allocates
  * nothing while scanning once warm, except the findings it returns. Immutable and thread-safe.
  */
 public final class TokenLimitDetector implements Detector {
@@ -130,7 +131,7 @@ public final class TokenLimitDetector implements Detector {
       long estimate = Math.max(maxTokens + 1L, estimate(t, 0));
       return over(estimate, "~" + estimate);
     }
-    long counted = counter.countUntil(t, 0, n, maxTokens);
+    long counted = counter.countUnlessFits(t, 0, n, maxTokens);
     long count = TokenCounter.count(counted);
     int reached = TokenCounter.index(counted);
     if (count <= maxTokens) {
