@@ -426,7 +426,7 @@ final class Decoder {
   }
 
   /** Fewest space-separated hex bytes that are decoded. */
-  private static final int SPACED_HEX_MIN = 8;
+  static final int SPACED_HEX_MIN = 8;
 
   private static boolean isHex(char c) {
     return (classOf(c) & HEX) != 0;

@@ -127,7 +127,7 @@ final class FloodAnalysis {
   }
 
   /** Share of word trigrams that occurred before, counted in an open-addressing hash set. */
-  private static Result repeatedTrigrams(String t, int n) {
+  static Result repeatedTrigrams(String t, int n) {
     // a flood has at most n/10 distinct trigrams; size the table for that and stop beyond it.
     // 32-bit keys: a collision among a few thousand trigrams is rare and only nudges the share.
     int limit = n / 10 + 8;

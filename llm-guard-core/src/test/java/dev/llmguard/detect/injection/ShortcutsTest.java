@@ -77,4 +77,49 @@ class ShortcutsTest {
     }
     softly.assertAll();
   }
+
+  /**
+   * The spaced-hex probe's quick test (one space and two hex digits in three chars next to each
+   * probed char) lets through every text that the full check at every probed char accepts: random
+   * texts of hex digits, spaces and other chars, whose near-runs fall at every offset and at both
+   * ends of the text.
+   */
+  @Test
+  void theSpacedHexProbeAgreesWithCheckingEveryPlaceNearEachProbe() {
+    java.util.Random random = new java.util.Random(41);
+    String alphabet = "0a9F  x.g\u00e9";
+    int accepted = 0;
+    for (int k = 0; k < 50_000; k++) {
+      StringBuilder sb = new StringBuilder();
+      int length = random.nextInt(80);
+      while (sb.length() < length) {
+        sb.append(
+            random.nextInt(3) == 0
+                ? "a0 "
+                : String.valueOf(alphabet.charAt(random.nextInt(alphabet.length()))));
+      }
+      char[] text = sb.toString().toCharArray();
+      boolean expected = spacedHexNearAProbe(text, text.length);
+      accepted += expected ? 1 : 0;
+      assertThat(Decoder.mayHoldSpacedHex(text, text.length)).as(sb.toString()).isEqualTo(expected);
+    }
+    assertThat(accepted).as("texts with hex bytes near a probe").isBetween(1_000, 40_000);
+  }
+
+  /** The probe without its quick test: three spaced hex bytes at most 7 chars before a probe. */
+  private static boolean spacedHexNearAProbe(char[] text, int n) {
+    int stride = 3 * Decoder.SPACED_HEX_MIN - 1;
+    for (int c = 0; c < n; c += stride) {
+      for (int j = Math.max(0, c - 7); j <= c && j + 7 < n; j++) {
+        boolean bytes = text[j + 2] == ' ' && text[j + 5] == ' ';
+        for (int h : new int[] {0, 1, 3, 4, 6, 7}) {
+          bytes &= Character.digit(text[j + h], 16) >= 0 && text[j + h] < 128;
+        }
+        if (bytes) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 }

@@ -263,4 +263,47 @@ class TokenCounterTest {
     }
     return sb.toString();
   }
+
+  /**
+   * Counting that stops once the rest cannot pass the limit tells a text within the limit from one
+   * over it exactly as a full count does, at every limit around the real count, on texts whose
+   * chars take one to four UTF-8 bytes (so the rest's bytes are measured, not taken as its chars),
+   * and over the limit it stops where {@link TokenCounter#countUntil} stops, with the same count.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"cl100k_base", "o200k_base"})
+  void stoppingWhenTheRestFitsDecidesAsAFullCountDoes(String encoding) {
+    TokenCounter counter = TokenCounter.forEncoding(encoding);
+    List<String> texts = new ArrayList<>();
+    for (String file : FIXTURES) {
+      texts.add(fixture(file));
+      texts.add(fixture(file).repeat(3));
+    }
+    texts.add(Fixtures.text("token-limit/prose.txt").repeat(4));
+    texts.add(Fixtures.text("token-limit/hindi.txt").repeat(9));
+    Random random = new Random(7);
+    for (int k = 0; k < 200; k++) {
+      texts.add(randomText(random, 300));
+    }
+    for (String text : texts) {
+      int real = counter.count(text);
+      int n = text.length();
+      for (int limit :
+          new int[] {0, 1, real / 3, real / 2, real - 2, real - 1, real, real + 1, n}) {
+        if (limit < 0) {
+          continue;
+        }
+        long packed = counter.countUnlessFits(text, 0, n, limit);
+        int count = TokenCounter.count(packed);
+        assertThat(count <= limit)
+            .as("%s tokens within %d in %s", real, limit, escape(text))
+            .isEqualTo(real <= limit);
+        if (real > limit) {
+          assertThat(packed).isEqualTo(counter.countUntil(text, 0, n, limit));
+        } else {
+          assertThat(count).isLessThanOrEqualTo(real);
+        }
+      }
+    }
+  }
 }
