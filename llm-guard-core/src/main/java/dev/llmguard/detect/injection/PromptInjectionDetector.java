@@ -427,9 +427,7 @@ public final class PromptInjectionDetector implements Detector {
     int k = 0;
     while (k < n) {
       char c = text[k];
-      // one table read for most chars: a test for the space first would be mispredicted at
-      // every word end
-      if (c < 128 ? !ASCII_GAP_SEPARATOR[c] : !isSeparator(c)) {
+      if (c == ' ' || !isSeparator(c)) {
         k++;
         continue;
       }
@@ -472,15 +470,6 @@ public final class PromptInjectionDetector implements Detector {
       if (c < 128) {
         ASCII_SEPARATOR[c] = true;
       }
-    }
-  }
-
-  /** {@link #ASCII_SEPARATOR} but for the space: the separators that {@link #mayJoin} counts. */
-  private static final boolean[] ASCII_GAP_SEPARATOR = new boolean[128];
-
-  static {
-    for (char c = 0; c < 128; c++) {
-      ASCII_GAP_SEPARATOR[c] = ASCII_SEPARATOR[c] && c != ' ';
     }
   }
 
