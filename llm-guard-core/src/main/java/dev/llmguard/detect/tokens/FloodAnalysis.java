@@ -19,6 +19,12 @@ final class FloodAnalysis {
   /** Longest repeated unit (in chars) looked for inside a run. */
   static final int MAX_PERIOD = 16;
 
+  /**
+   * Fewest chars left for which {@link #repeatedTrigrams} counts the words left: on a shorter rest
+   * the count costs about what it saves.
+   */
+  static final int MIN_COUNTED = 2048;
+
   /** Fewest word trigrams before the trigram measure says anything. */
   static final int MIN_TRIGRAMS = 64;
 
@@ -183,7 +189,9 @@ final class FloodAnalysis {
           if (distinct >= limit || 10L * (distinct + 1) > 2L * total + (n - i + 1)) {
             return null; // too many distinct trigrams to be a flood
           }
-          if (wordsLeft < 0 && 10L * (distinct + 1) > 2L * total + (n - i + 1) / 3) {
+          if (wordsLeft < 0
+              && n - i >= MIN_COUNTED
+              && 10L * (distinct + 1) > 2L * total + (n - i + 1) / 3) {
             // Were the words left of ordinary length (five chars and a separator), the mark would
             // be out of reach: count them, once, to know. A flood seldom gets here (its distinct
             // trigrams stay few), so it seldom pays for the count.
@@ -227,7 +235,8 @@ final class FloodAnalysis {
     int before = from > 0 && from <= n && isWordChar(t.charAt(from - 1)) ? 1 : 0;
     for (int i = from; i < n; i++) {
       char c = t.charAt(i);
-      int word = c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c) ? 1 : 0;
+      // (the shift takes c mod 64)
+      int word = c < 128 ? ASCII_WORD[c] : (int) (WORD_CHARS[c >>> 6] >>> c) & 1;
       words += word & ~before; // without a branch: word starts are too many to predict
       before = word;
     }
@@ -236,6 +245,20 @@ final class FloodAnalysis {
 
   /** 1 for ASCII letters and digits, else 0. */
   private static final byte[] ASCII_WORD = new byte[128];
+
+  /**
+   * One bit per char, set where {@link #isWordChar} holds ({@link Character#isLetterOrDigit} of the
+   * char): 8 KB, read without a branch for text in any script.
+   */
+  private static final long[] WORD_CHARS = new long[1 << 10];
+
+  static {
+    for (int c = 0; c < 1 << 16; c++) {
+      if (Character.isLetterOrDigit((char) c)) {
+        WORD_CHARS[c >>> 6] |= 1L << c;
+      }
+    }
+  }
 
   /** ASCII letters and digits folded as the trigram hash sees them ({@code c | 0x20}); 0 = none. */
   private static final char[] ASCII_FOLDED = new char[128];

@@ -20,12 +20,13 @@ import java.util.Set;
  * token covers at least one byte); a very long text ({@value #BOUND_CHARS_PER_TOKEN} chars per
  * allowed token) with more words than the limit is over it without tokenizing ({@link
  * #pieceLowerBound}), and its reported count ({@code ~N}) is extrapolated from {@value #SAMPLES}
- * short samples; otherwise counting stops at the first piece that takes the count past the limit.
- * Counting also stops as soon as the count so far plus the UTF-8 length of the rest is within the
- * limit. The count reported is then exact if at most {@value #SAMPLE_CHARS} chars were left (they
- * are counted too), else the exact count so far plus an estimate of the rest from samples ({@code
- * ~N}). Flooding analysis looks at no more than {@value FloodAnalysis#MAX_SAMPLE} chars. Allocates
- * nothing while scanning once warm, except the findings it returns. Immutable and thread-safe.
+ * short samples; otherwise counting stops at the first piece that takes the count past the limit,
+ * and the count reported is exact if at most {@value #SAMPLE_CHARS} chars were left (they are
+ * counted too), else the exact count so far plus an estimate of the rest from samples ({@code ~N}).
+ * Counting also stops, with nothing to report, as soon as the count so far plus the UTF-8 length of
+ * the rest is within the limit. Flooding analysis looks at no more than {@value
+ * FloodAnalysis#MAX_SAMPLE} chars. Allocates nothing while scanning once warm, except the findings
+ * it returns. Immutable and thread-safe.
  */
 public final class TokenLimitDetector implements Detector {
   /** The detector id, {@value}. */

@@ -162,4 +162,14 @@ class FloodAnalysisTest {
           .isEqualTo(expected);
     }
   }
+
+  @Test
+  void everyCharIsAWordCharExactlyWhenItIsALetterOrDigit() {
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      String one = "." + (char) c + ".";
+      assertThat(FloodAnalysis.wordsIn(one, 0, one.length()))
+          .as("U+%04X", c)
+          .isEqualTo(Character.isLetterOrDigit((char) c) ? 1 : 0);
+    }
+  }
 }
