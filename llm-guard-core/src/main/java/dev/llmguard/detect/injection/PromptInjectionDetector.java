@@ -6,7 +6,6 @@ import dev.llmguard.detect.text.PhraseMatcher;
 import dev.llmguard.detect.text.RuleFile;
 import dev.llmguard.detect.text.TextNormalizer;
 import dev.llmguard.spi.Category;
-import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
@@ -116,7 +115,7 @@ public final class PromptInjectionDetector implements Detector {
               ID,
               Category.PROMPT_INJECTION,
               score,
-              score >= 0.8 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW,
+              Evidence.confidenceOf(score),
               ev.spans(text.length(), 16),
               ev.topFamilies(3, "prompt injection: ", ", ", ""),
               Map.of("families", ev.topFamilies(3, "", ",", ""), "signals", signalNames(ev))));

@@ -7,7 +7,6 @@ import dev.llmguard.detect.text.PhraseMatcher;
 import dev.llmguard.detect.text.RuleFile;
 import dev.llmguard.detect.text.TextNormalizer;
 import dev.llmguard.spi.Category;
-import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Detector;
 import dev.llmguard.spi.Finding;
 import dev.llmguard.spi.Phase;
@@ -152,7 +151,7 @@ public final class JailbreakDetector implements Detector {
             ID,
             Category.JAILBREAK,
             score,
-            score >= 0.8 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW,
+            Evidence.confidenceOf(score),
             ev.spans(text.length(), 16),
             ev.topFamilies(
                 3, "jailbreak: ", ", ", learned ? ", corroborated by the learned model" : ""),

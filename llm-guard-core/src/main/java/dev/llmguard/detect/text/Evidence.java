@@ -1,5 +1,6 @@
 package dev.llmguard.detect.text;
 
+import dev.llmguard.spi.Confidence;
 import dev.llmguard.spi.Span;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -414,6 +415,14 @@ public final class Evidence implements AutoCloseable {
   /** The families seen, in the order they were first seen. */
   public List<String> familyNames() {
     return familyCount == 0 ? List.of() : List.of(Arrays.copyOf(families, familyCount));
+  }
+
+  /**
+   * The confidence the prompt detectors give a combined score: {@code HIGH} from 0.8, {@code
+   * MEDIUM} from 0.5, else {@code LOW}.
+   */
+  public static Confidence confidenceOf(double score) {
+    return score >= 0.8 ? Confidence.HIGH : score >= 0.5 ? Confidence.MEDIUM : Confidence.LOW;
   }
 
   /** The combined score, 0..0.99, every family counting as core evidence. */

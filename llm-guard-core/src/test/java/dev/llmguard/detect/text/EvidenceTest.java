@@ -142,4 +142,14 @@ class EvidenceTest {
         .isEqualTo("override,encoded,template,role,learned");
     assertThat(ev.topFamilies(3)).containsExactly("override", "encoded", "template");
   }
+
+  @Test
+  void aScoreGetsLowMediumOrHighConfidenceAtTheHalfAndAtFourFifths() {
+    assertThat(Evidence.confidenceOf(0.0)).isEqualTo(dev.llmguard.spi.Confidence.LOW);
+    assertThat(Evidence.confidenceOf(0.4999)).isEqualTo(dev.llmguard.spi.Confidence.LOW);
+    assertThat(Evidence.confidenceOf(0.5)).isEqualTo(dev.llmguard.spi.Confidence.MEDIUM);
+    assertThat(Evidence.confidenceOf(0.7999)).isEqualTo(dev.llmguard.spi.Confidence.MEDIUM);
+    assertThat(Evidence.confidenceOf(0.8)).isEqualTo(dev.llmguard.spi.Confidence.HIGH);
+    assertThat(Evidence.confidenceOf(0.99)).isEqualTo(dev.llmguard.spi.Confidence.HIGH);
+  }
 }
